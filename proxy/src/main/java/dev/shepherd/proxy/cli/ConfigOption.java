@@ -1,0 +1,33 @@
+package dev.shepherd.proxy.cli;
+
+import dev.shepherd.proxy.config.SettingsLoader;
+import dev.shepherd.proxy.config.ShepherdSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code -c FILE} option shared by the commands that read settings. */
+final class ConfigOption {
+    static final Path DEFAULT_FILE = Path.of("conf", "shepherd.conf");
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "HOCON settings file. Default: conf/shepherd.conf when it exists, else the built-in defaults.")
+    Path file;
+
+    /** The file to read: the one given, else conf/shepherd.conf when present, else none. */
+    Path resolve() {
+        if (file != null) {
+            return file;
+        }
+        return Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null;
+    }
+
+    ShepherdSettings load() {
+        return new SettingsLoader().load(resolve());
+    }
+
+    String describe() {
+        Path resolved = resolve();
+        return resolved == null ? "built-in defaults" : resolved.toString();
+    }
+}

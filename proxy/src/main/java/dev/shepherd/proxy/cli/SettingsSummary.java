@@ -1,0 +1,53 @@
+package dev.shepherd.proxy.cli;
+
+import dev.shepherd.proxy.config.HealthCheckSettings;
+import dev.shepherd.proxy.config.ShepherdSettings;
+import dev.shepherd.proxy.config.WorkerSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/** The effective settings in a few lines, for {@code check} and the start-up log. */
+final class SettingsSummary {
+    private SettingsSummary() {}
+
+    static List<String> lines(ShepherdSettings s) {
+        WorkerSettings w = s.workers();
+        HealthCheckSettings h = s.healthCheck();
+        String workers = w.count() == 0
+                ? "none"
+                : w.count() + " on 127.0.0.1:" + w.firstPort() + ".." + (w.firstPort() + w.count() - 1)
+                        + ", command " + String.join(" ", w.command());
+        return List.of(
+                "listen          " + s.listen(),
+                "balance         " + kebab(s.balance()) + ", connect-timeout " + format(s.connectTimeout())
+                        + ", connect-attempts " + s.connectAttempts(),
+                "workers         " + workers,
+                "backends        " + (s.backends().isEmpty() ? "none" : s.backends().toString()),
+                "limits          max-connections " + s.maxConnections() + ", per endpoint "
+                        + s.maxConnectionsPerEndpoint() + ", idle-timeout " + format(s.idleTimeout()),
+                "proxy-protocol  " + kebab(s.proxyProtocol()) + ", event-loop-threads " + s.eventLoopThreads(),
+                "health-check    " + kebab(h.type()) + (h.type() == HealthCheckSettings.Type.HTTP ? " GET " + h.path() : "")
+                        + " every " + format(h.interval()) + ", timeout " + format(h.timeout())
+                        + ", rise " + h.rise() + ", fall " + h.fall(),
+                "admin           " + s.admin().listen() + (s.admin().token().isEmpty() ? ", no token" : ", token set"));
+    }
+
+    static String format(Duration d) {
+        long millis = d.toMillis();
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+
+    private static String kebab(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,104 @@
+package dev.shepherd.proxy.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Reads typed values and rejects bad ones with {@link ConfigException.BadValue}, whose message
+ * names the file, the line and the key: {@code shepherd.conf: 7: Invalid value at 'shepherd.listen.port': ...}.
+ */
+final class ConfigReader {
+    private static final String AUTO = "auto";
+
+    private final Config config;
+
+    ConfigReader(Config config) {
+        this.config = config;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    String string(String path) {
+        return config.getString(path);
+    }
+
+    String nonEmptyString(String path) {
+        String value = config.getString(path);
+        if (value.isBlank()) {
+            throw bad(path, "must not be empty");
+        }
+        return value;
+    }
+
+    int port(String path) {
+        return intInRange(path, 1, 65535);
+    }
+
+    int intInRange(String path, int min, int max) {
+        int value = config.getInt(path);
+        if (value < min || value > max) {
+            throw bad(path, "must be in " + min + ".." + max + ", got " + value);
+        }
+        return value;
+    }
+
+    int intAtLeast(String path, int min) {
+        int value = config.getInt(path);
+        if (value < min) {
+            throw bad(path, "must be >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
+    /** {@code "auto"} (which becomes {@code auto}) or an integer >= {@code min}. */
+    int intOrAuto(String path, int min, int auto) {
+        ConfigValue value = config.getValue(path);
+        if (value.valueType() == ConfigValueType.STRING && AUTO.equals(value.unwrapped())) {
+            return auto;
+        }
+        if (value.valueType() != ConfigValueType.NUMBER && !isIntegerText(value)) {
+            throw bad(path, "must be \"auto\" or an integer >= " + min + ", got '" + value.unwrapped() + "'");
+        }
+        return intAtLeast(path, min);
+    }
+
+    Duration positiveDuration(String path) {
+        Duration value = config.getDuration(path);
+        if (value.isNegative() || value.isZero()) {
+            throw bad(path, "must be a duration > 0 with a unit, such as 2s, got '" + config.getValue(path).unwrapped() + "'");
+        }
+        return value;
+    }
+
+    /** A value of {@code type} written in kebab-case: {@code least-connections} for {@code LEAST_CONNECTIONS}. */
+    <E extends Enum<E>> E oneOf(String path, Class<E> type) {
+        String text = config.getString(path);
+        for (E constant : type.getEnumConstants()) {
+            if (kebab(constant).equals(text)) {
+                return constant;
+            }
+        }
+        String allowed = Arrays.stream(type.getEnumConstants()).map(ConfigReader::kebab).collect(Collectors.joining(", "));
+        throw bad(path, "must be one of " + allowed + ", got '" + text + "'");
+    }
+
+    ConfigException.BadValue bad(String path, String why) {
+        return new ConfigException.BadValue(config.getValue(path).origin(), path, why);
+    }
+
+    static String kebab(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static boolean isIntegerText(ConfigValue value) {
+        return value.valueType() == ConfigValueType.STRING && ((String) value.unwrapped()).trim().matches("-?\\d+");
+    }
+}

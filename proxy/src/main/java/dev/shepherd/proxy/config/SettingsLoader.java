@@ -1,0 +1,183 @@
+package dev.shepherd.proxy.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOriginFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.shepherd.proxy.balancer.BalanceType;
+import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.frontend.ProxyProtocol;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads {@link ShepherdSettings} once: JVM system properties over {@code CONFIG_FORCE_} environment
+ * variables over the user's file over reference.conf. Every failure is a {@link ConfigException}
+ * whose message is one line naming the file, the line and the key.
+ */
+public final class SettingsLoader {
+    private static final String ROOT = "shepherd";
+
+    private final int availableProcessors;
+
+    public SettingsLoader() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    SettingsLoader(int availableProcessors) {
+        this.availableProcessors = availableProcessors;
+    }
+
+    /** Loads {@code file} layered as described above; {@code null} means reference.conf alone. */
+    public ShepherdSettings load(Path file) {
+        Config user = ConfigFactory.empty();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException.IO(ConfigOriginFactory.newSimple(file.toString()), "no such file");
+            }
+            user = ConfigFactory.parseFile(new File(file.toString()), ConfigParseOptions.defaults().setAllowMissing(false));
+        }
+        Config layered = ConfigFactory.systemProperties()
+                .withFallback(ConfigFactory.systemEnvironmentOverrides())
+                .withFallback(user);
+        return read(layered);
+    }
+
+    /** Reads {@code config} over reference.conf: the seam the unit tests use. */
+    ShepherdSettings read(Config config) {
+        Config reference = ConfigFactory.defaultReference();
+        Config merged = config.withFallback(reference).resolve();
+        UnknownKeys.check(merged, reference, ROOT);
+        return read(new ConfigReader(merged));
+    }
+
+    private ShepherdSettings read(ConfigReader in) {
+        ListenSpec listen = new ListenSpec(in.nonEmptyString("shepherd.listen.host"), in.port("shepherd.listen.port"));
+        WorkerSettings workers = readWorkers(in);
+        List<Endpoint> backends = readBackends(in);
+        if (workers.count() == 0 && backends.isEmpty()) {
+            throw in.bad("shepherd.backends",
+                    "must list at least one host:port when workers.count = 0, or there is nothing to proxy to");
+        }
+        AdminSettings admin = new AdminSettings(
+                new ListenSpec(in.nonEmptyString("shepherd.admin.host"), in.port("shepherd.admin.port")),
+                in.string("shepherd.admin.token"));
+        if (admin.listen().port() == listen.port()) {
+            throw in.bad("shepherd.admin.port", "must differ from listen.port (" + listen.port() + ")");
+        }
+        return new ShepherdSettings(
+                listen,
+                in.oneOf("shepherd.balance", BalanceType.class),
+                in.positiveDuration("shepherd.connect-timeout"),
+                in.intAtLeast("shepherd.connect-attempts", 1),
+                in.positiveDuration("shepherd.idle-timeout"),
+                in.intAtLeast("shepherd.max-connections", 1),
+                in.intAtLeast("shepherd.max-connections-per-endpoint", 1),
+                in.oneOf("shepherd.proxy-protocol", ProxyProtocol.class),
+                in.intOrAuto("shepherd.event-loop-threads", 1, availableProcessors),
+                workers,
+                backends,
+                readHealthCheck(in),
+                admin);
+    }
+
+    private WorkerSettings readWorkers(ConfigReader in) {
+        int count = in.intOrAuto("shepherd.workers.count", 0, availableProcessors);
+        List<String> command = in.config().getStringList("shepherd.workers.command");
+        if (count > 0 && command.isEmpty()) {
+            throw in.bad("shepherd.workers.command",
+                    "must be the worker's command line, e.g. [\"java\", \"-jar\", \"app.jar\"], when workers.count is not 0");
+        }
+        int firstPort = in.port("shepherd.workers.first-port");
+        if (count > 0 && firstPort + count - 1 > 65535) {
+            throw in.bad("shepherd.workers.first-port",
+                    "leaves no room for " + count + " workers below port 65535");
+        }
+        Duration backoffMin = in.positiveDuration("shepherd.workers.restart.backoff-min");
+        Duration backoffMax = in.positiveDuration("shepherd.workers.restart.backoff-max");
+        if (backoffMax.compareTo(backoffMin) < 0) {
+            throw in.bad("shepherd.workers.restart.backoff-max", "must be >= restart.backoff-min (" + backoffMin + ")");
+        }
+        RestartSettings restart = new RestartSettings(
+                backoffMin,
+                backoffMax,
+                in.intAtLeast("shepherd.workers.restart.max-restarts", 1),
+                in.positiveDuration("shepherd.workers.restart.window"),
+                in.positiveDuration("shepherd.workers.restart.unhealthy-grace"));
+        Duration heartbeatInterval = in.positiveDuration("shepherd.workers.heartbeat.interval");
+        Duration heartbeatTimeout = in.positiveDuration("shepherd.workers.heartbeat.timeout");
+        if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+            throw in.bad("shepherd.workers.heartbeat.timeout",
+                    "must be longer than heartbeat.interval (" + heartbeatInterval + ")");
+        }
+        return new WorkerSettings(
+                count,
+                command,
+                firstPort,
+                readEnv(in, "shepherd.workers.env"),
+                in.positiveDuration("shepherd.workers.ready-timeout"),
+                in.positiveDuration("shepherd.workers.stop-timeout"),
+                restart,
+                new HeartbeatSettings(heartbeatInterval, heartbeatTimeout));
+    }
+
+    private static Map<String, String> readEnv(ConfigReader in, String path) {
+        ConfigObject object = in.config().getObject(path);
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+            ConfigValueType type = entry.getValue().valueType();
+            if (type == ConfigValueType.OBJECT || type == ConfigValueType.LIST || type == ConfigValueType.NULL) {
+                throw new ConfigException.BadValue(entry.getValue().origin(), path + "." + entry.getKey(),
+                        "must be a string, number or boolean, got " + type.name().toLowerCase());
+            }
+            env.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
+        }
+        return env;
+    }
+
+    private static List<Endpoint> readBackends(ConfigReader in) {
+        String path = "shepherd.backends";
+        List<Endpoint> backends = new ArrayList<>();
+        for (ConfigValue value : in.config().getList(path)) {
+            if (value.valueType() != ConfigValueType.STRING) {
+                throw new ConfigException.BadValue(value.origin(), path, "each entry must be a \"host:port\" string, got " + value.render());
+            }
+            try {
+                backends.add(Endpoint.parse((String) value.unwrapped()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException.BadValue(value.origin(), path, e.getMessage());
+            }
+        }
+        return backends;
+    }
+
+    private static HealthCheckSettings readHealthCheck(ConfigReader in) {
+        HealthCheckSettings.Type type = in.oneOf("shepherd.health-check.type", HealthCheckSettings.Type.class);
+        String path = in.string("shepherd.health-check.path");
+        if (!path.startsWith("/")) {
+            throw in.bad("shepherd.health-check.path", "must start with '/', got '" + path + "'");
+        }
+        Duration interval = in.positiveDuration("shepherd.health-check.interval");
+        Duration timeout = in.positiveDuration("shepherd.health-check.timeout");
+        if (timeout.compareTo(interval) >= 0) {
+            throw in.bad("shepherd.health-check.timeout", "must be shorter than health-check.interval (" + interval + ")");
+        }
+        return new HealthCheckSettings(
+                type,
+                path,
+                interval,
+                timeout,
+                in.intAtLeast("shepherd.health-check.rise", 1),
+                in.intAtLeast("shepherd.health-check.fall", 1));
+    }
+}

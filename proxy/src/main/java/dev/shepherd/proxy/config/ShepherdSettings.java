@@ -1,0 +1,37 @@
+package dev.shepherd.proxy.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shepherd.proxy.balancer.BalanceType;
+import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.frontend.ProxyProtocol;
+import java.time.Duration;
+import java.util.List;
+
+/** Everything under {@code shepherd}, read once at start-up; see reference.conf for each key. */
+public record ShepherdSettings(
+        ListenSpec listen,
+        BalanceType balance,
+        Duration connectTimeout,
+        int connectAttempts,
+        Duration idleTimeout,
+        int maxConnections,
+        int maxConnectionsPerEndpoint,
+        ProxyProtocol proxyProtocol,
+        int eventLoopThreads,
+        WorkerSettings workers,
+        List<Endpoint> backends,
+        HealthCheckSettings healthCheck,
+        AdminSettings admin) {
+    public ShepherdSettings {
+        requireNonNull(listen, "listen");
+        requireNonNull(balance, "balance");
+        requireNonNull(connectTimeout, "connectTimeout");
+        requireNonNull(idleTimeout, "idleTimeout");
+        requireNonNull(proxyProtocol, "proxyProtocol");
+        requireNonNull(workers, "workers");
+        backends = List.copyOf(requireNonNull(backends, "backends"));
+        requireNonNull(healthCheck, "healthCheck");
+        requireNonNull(admin, "admin");
+    }
+}

@@ -1,0 +1,27 @@
+package dev.shepherd.proxy.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The worker JVMs Shepherd spawns; {@code count == 0} means none. */
+public record WorkerSettings(
+        int count,
+        List<String> command,
+        int firstPort,
+        Map<String, String> env,
+        Duration readyTimeout,
+        Duration stopTimeout,
+        RestartSettings restart,
+        HeartbeatSettings heartbeat) {
+    public WorkerSettings {
+        command = List.copyOf(requireNonNull(command, "command"));
+        env = Map.copyOf(requireNonNull(env, "env"));
+        requireNonNull(readyTimeout, "readyTimeout");
+        requireNonNull(stopTimeout, "stopTimeout");
+        requireNonNull(restart, "restart");
+        requireNonNull(heartbeat, "heartbeat");
+    }
+}

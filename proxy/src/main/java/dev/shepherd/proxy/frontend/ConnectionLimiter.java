@@ -1,0 +1,61 @@
+package dev.shepherd.proxy.frontend;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayDeque;
+import java.util.Queue;
+
+/**
+ * Enforces {@code max-connections} on the listening channel, as HAProxy's {@code maxconn} does:
+ * at the limit it stops accepting, so new clients wait in the kernel's listen backlog instead of
+ * being closed, and it accepts again as soon as an open connection closes. A client accepted in
+ * the same read burst that reached the limit waits here, unserved but open, for the next free slot.
+ * Runs on the listening channel's event loop only.
+ */
+final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+    private final int maxConnections;
+    private final Queue<Channel> waiting = new ArrayDeque<>();
+    private int open;
+
+    ConnectionLimiter(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Channel child = (Channel) msg;
+        if (open < maxConnections) {
+            admit(ctx, child);
+        } else {
+            waiting.add(child);
+        }
+        if (open >= maxConnections) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        waiting.forEach(Channel::close);
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+
+    private void admit(ChannelHandlerContext ctx, Channel child) {
+        open++;
+        child.closeFuture().addListener(closed -> ctx.executor().execute(() -> released(ctx)));
+        ctx.fireChannelRead(child);
+    }
+
+    private void released(ChannelHandlerContext ctx) {
+        open--;
+        Channel next;
+        while (open < maxConnections && (next = waiting.poll()) != null) {
+            admit(ctx, next);
+        }
+        if (open < maxConnections && ctx.channel().isActive()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+}

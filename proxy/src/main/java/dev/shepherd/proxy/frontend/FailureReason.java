@@ -1,0 +1,22 @@
+package dev.shepherd.proxy.frontend;
+
+import java.util.Locale;
+
+/** Why a connect attempt to an endpoint, or a client connection as a whole, failed. */
+public enum FailureReason {
+    /** The endpoint refused the connection (nothing listening on its port). */
+    CONNECT_REFUSED,
+    /** The endpoint did not accept within {@code connect-timeout}. */
+    CONNECT_TIMEOUT,
+    /** Any other error while connecting, such as no route to the host. */
+    CONNECT_FAILED,
+    /** No endpoint was eligible, or every eligible one had already been tried. */
+    NO_ELIGIBLE_ENDPOINT,
+    /** Every eligible endpoint had {@code max-connections-per-endpoint} open. */
+    OVER_CAPACITY;
+
+    /** The metric tag and log word: {@code connect_refused}. */
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

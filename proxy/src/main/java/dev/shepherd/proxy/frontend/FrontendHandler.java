@@ -1,0 +1,41 @@
+package dev.shepherd.proxy.frontend;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+
+/**
+ * The client side of a pair: when the client connects, has the {@link BackendConnector} open an
+ * endpoint connection on this channel's event loop, then relays the client's bytes to it.
+ */
+final class FrontendHandler extends RelayHandler {
+    private final BackendConnector connector;
+    private final FrontendMetrics metrics;
+
+    FrontendHandler(BackendConnector connector, FrontendMetrics metrics) {
+        super(metrics);
+        this.connector = connector;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        metrics.clientOpened();
+        connector.connect(ctx.channel(), this::backendConnected);
+    }
+
+    private void backendConnected(Channel client, Channel backend) {
+        if (!client.isActive()) {
+            backend.close();
+            return;
+        }
+        relayTo(backend);
+        client.read();
+        backend.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        metrics.clientClosed();
+        super.channelInactive(ctx);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.shepherd.proxy.frontend;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The front proxy's meters: open client connections, bytes held in the proxy, connect failures. */
+public final class FrontendMetrics implements MeterBinder {
+    private final AtomicInteger activeClients = new AtomicInteger();
+    private final LongAdder bufferedBytes = new LongAdder();
+    private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("shepherd.connections.active", activeClients, AtomicInteger::get)
+                .description("Client connections open through the front proxy")
+                .register(registry);
+        Gauge.builder("shepherd.bytes.buffered", bufferedBytes, LongAdder::sum)
+                .description("Bytes read from one side and not yet written to the other")
+                .baseUnit("bytes")
+                .register(registry);
+        for (FailureReason reason : FailureReason.values()) {
+            failures.put(reason, Counter.builder("shepherd.connect.failures")
+                    .description("Failed connect attempts to endpoints, and clients turned away, by reason")
+                    .tag("reason", reason.tag())
+                    .register(registry));
+        }
+    }
+
+    void clientOpened() {
+        activeClients.incrementAndGet();
+    }
+
+    void clientClosed() {
+        activeClients.decrementAndGet();
+    }
+
+    int activeClients() {
+        return activeClients.get();
+    }
+
+    void buffered(long delta) {
+        bufferedBytes.add(delta);
+    }
+
+    /** Bytes read from one side of a pair and not yet written to the other, over all pairs. */
+    public long bufferedBytes() {
+        return bufferedBytes.sum();
+    }
+
+    void failed(FailureReason reason) {
+        Counter counter = failures.get(reason);
+        if (counter != null) {
+            counter.increment();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.shepherd.proxy.frontend;
+
+import dev.shepherd.proxy.config.ShepherdSettings;
+import dev.shepherd.proxy.endpoint.EndpointGroup;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The listening side of the front proxy: accepts clients and pairs each with an endpoint of the group. */
+public final class FrontendServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FrontendServer.class);
+
+    private final ShepherdSettings settings;
+    private final EndpointGroup group;
+    private final Transport transport;
+    private final FrontendMetrics metrics = new FrontendMetrics();
+    private final EventLoopGroup acceptGroup;
+    private final EventLoopGroup ioGroup;
+    private Channel serverChannel;
+
+    public FrontendServer(ShepherdSettings settings, EndpointGroup group, MeterRegistry registry) {
+        this.settings = settings;
+        this.group = group;
+        this.transport = Transport.best();
+        this.acceptGroup = transport.newGroup(1, "shepherd-accept");
+        this.ioGroup = transport.newGroup(settings.eventLoopThreads(), "shepherd-io");
+        metrics.bindTo(registry);
+    }
+
+    /** Binds {@code listen.host:listen.port} and returns the bound address (useful with port 0). */
+    public InetSocketAddress start() throws InterruptedException {
+        BackendConnector connector = new BackendConnector(
+                group,
+                settings.balance().newBalancer(),
+                transport,
+                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()),
+                settings.connectAttempts(),
+                settings.maxConnectionsPerEndpoint(),
+                settings.proxyProtocol(),
+                metrics);
+        long idleNanos = settings.idleTimeout().toNanos();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptGroup, ioGroup)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new ConnectionLimiter(settings.maxConnections()))
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel client) {
+                        client.pipeline().addLast(
+                                new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
+                                new FrontendHandler(connector, metrics));
+                    }
+                });
+        serverChannel = bootstrap.bind(settings.listen().host(), settings.listen().port()).sync().channel();
+        serverChannel.pipeline().addLast(new AcceptErrorLogger(10, TimeUnit.SECONDS, System::nanoTime));
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        if (transport == Transport.NIO) {
+            log.info("epoll unavailable ({}), using NIO", String.valueOf(Transport.epollUnavailabilityCause()));
+        }
+        log.info("front proxy listening on {}:{} ({} transport, {} event-loop threads, balance {})",
+                settings.listen().host(), bound.getPort(), transport.name().toLowerCase(Locale.ROOT),
+                settings.eventLoopThreads(), settings.balance().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        return bound;
+    }
+
+    /** Bytes read from one side of a pair and not yet written to the other, over all pairs. */
+    public long bufferedBytes() {
+        return metrics.bufferedBytes();
+    }
+
+    /** Client connections open right now. */
+    public int activeConnections() {
+        return metrics.activeClients();
+    }
+
+    /** Stops accepting, closes every pair, and stops the event loops. */
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.shepherd.proxy.frontend;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/** The socket transport: Linux epoll when its native library loads, Java NIO otherwise. */
+public enum Transport {
+    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class),
+    NIO(NioServerSocketChannel.class, NioSocketChannel.class);
+
+    private final Class<? extends ServerChannel> serverChannel;
+    private final Class<? extends SocketChannel> socketChannel;
+
+    Transport(Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> socketChannel) {
+        this.serverChannel = serverChannel;
+        this.socketChannel = socketChannel;
+    }
+
+    /** Epoll when available, NIO otherwise. */
+    public static Transport best() {
+        return Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
+    /** Why epoll is not in use, for the start-up log; {@code null} when it is available. */
+    public static Throwable epollUnavailabilityCause() {
+        return Epoll.unavailabilityCause();
+    }
+
+    public EventLoopGroup newGroup(int threads, String threadPrefix) {
+        DefaultThreadFactory factory = new DefaultThreadFactory(threadPrefix, true);
+        return this == EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
+    }
+
+    public Class<? extends ServerChannel> serverChannel() {
+        return serverChannel;
+    }
+
+    public Class<? extends SocketChannel> socketChannel() {
+        return socketChannel;
+    }
+}
