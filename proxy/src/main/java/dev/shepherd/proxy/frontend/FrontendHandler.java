@@ -12,7 +12,7 @@ final class FrontendHandler extends RelayHandler {
     private final FrontendMetrics metrics;
 
     FrontendHandler(BackendConnector connector, FrontendMetrics metrics) {
-        super(metrics);
+        super(metrics, null);
         this.connector = connector;
         this.metrics = metrics;
     }
@@ -28,7 +28,7 @@ final class FrontendHandler extends RelayHandler {
             backend.close();
             return;
         }
-        relayTo(backend);
+        relayTo(client, backend);
         client.read();
         backend.read();
     }

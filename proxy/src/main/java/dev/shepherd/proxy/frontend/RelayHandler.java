@@ -10,6 +10,8 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,34 +27,60 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter {
 
     private final FrontendMetrics metrics;
     private Channel peer;
+    /** What arrived before there was a peer: epoll reads pending data when it sees the FIN, asked or not. */
+    private List<ByteBuf> held;
+    private boolean inputShutdownHeld;
 
-    RelayHandler(FrontendMetrics metrics) {
+    /** @param peer the channel to relay to, or {@code null} until {@link #relayTo} names it */
+    RelayHandler(FrontendMetrics metrics, Channel peer) {
         this.metrics = metrics;
-    }
-
-    final void relayTo(Channel peer) {
         this.peer = peer;
     }
 
-    final Channel peer() {
-        return peer;
+    /** From now on relay {@code self}'s bytes to {@code peer}, starting with any held back so far. */
+    final void relayTo(Channel self, Channel peer) {
+        this.peer = peer;
+        if (held != null) {
+            held.forEach(buf -> forward(self, buf));
+            held = null;
+        }
+        if (inputShutdownHeld) {
+            inputShutdown(self);
+        }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Channel target = peer;
-        if (target == null || !target.isActive()) {
+        if (!(msg instanceof ByteBuf buf)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
-        metrics.buffered(bytes);
-        target.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
+        if (peer == null) {
+            if (held == null) {
+                held = new ArrayList<>(2);
+            }
+            held.add(buf);
+            metrics.buffered(buf.readableBytes());
+            return;
+        }
+        metrics.buffered(buf.readableBytes());
+        forward(ctx.channel(), buf);
+    }
+
+    /** Writes {@code buf}, already counted as buffered, to the peer; reads again once it is written. */
+    private void forward(Channel self, ByteBuf buf) {
+        int bytes = buf.readableBytes();
+        if (!peer.isActive()) {
+            metrics.buffered(-bytes);
+            buf.release();
+            return;
+        }
+        peer.writeAndFlush(buf).addListener((ChannelFutureListener) written -> {
             metrics.buffered(-bytes);
             if (written.isSuccess()) {
-                ctx.channel().read();
+                self.read();
             } else {
-                ctx.channel().close();
+                self.close();
             }
         });
     }
@@ -60,7 +88,11 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            inputShutdown(ctx.channel());
+            if (peer == null) {
+                inputShutdownHeld = true;
+            } else {
+                inputShutdown(ctx.channel());
+            }
         } else if (evt instanceof IdleStateEvent) {
             log.debug("{}: idle timeout, closing", ctx.channel());
             ctx.close();
@@ -73,6 +105,12 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (peer != null) {
             closeOnFlush(peer);
+        } else if (held != null) {
+            held.forEach(buf -> {
+                metrics.buffered(-buf.readableBytes());
+                buf.release();
+            });
+            held = null;
         }
     }
 
@@ -85,7 +123,7 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter {
     /** Our side sent its FIN: pass it on once the peer has written everything before it. */
     private void inputShutdown(Channel self) {
         Channel target = peer;
-        if (target == null || !target.isActive()) {
+        if (!target.isActive()) {
             self.close();
             return;
         }

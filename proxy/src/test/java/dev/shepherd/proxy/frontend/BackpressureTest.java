@@ -1,0 +1,69 @@
+package dev.shepherd.proxy.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class BackpressureTest {
+    private static final long TOTAL = 256L * 1024 * 1024;
+    private static final int CHUNK = 64 * 1024;
+
+    @Test
+    void aSlowReaderKeepsTheProxysBufferedBytesBounded() throws Exception {
+        AtomicLong sentByEndpoint = new AtomicLong();
+        try (TestServer server = TestServer.start("firehose", socket -> {
+                    OutputStream out = socket.getOutputStream();
+                    byte[] chunk = new byte[CHUNK];
+                    for (long sent = 0; sent < TOTAL; sent += CHUNK) {
+                        out.write(chunk);
+                        sentByEndpoint.addAndGet(CHUNK);
+                    }
+                    socket.shutdownOutput();
+                });
+                RunningProxy proxy = RunningProxy.inFrontOf("", server);
+                Socket client = proxy.connect()) {
+            InputStream in = client.getInputStream();
+            byte[] buffer = new byte[CHUNK];
+            long maxBuffered = 0;
+            long received = 0;
+
+            // Phase 1: read nothing for a second; the endpoint must stall, not the proxy fill up.
+            long stallEnd = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < stallEnd) {
+                maxBuffered = Math.max(maxBuffered, proxy.server.bufferedBytes());
+                Thread.sleep(5);
+            }
+            long sentDuringStall = sentByEndpoint.get();
+
+            // Phase 2: a slow reader, 4 KiB every 2 ms, for two seconds.
+            long slowEnd = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < slowEnd) {
+                int n = in.read(buffer, 0, 4096);
+                assertThat(n).isPositive();
+                received += n;
+                maxBuffered = Math.max(maxBuffered, proxy.server.bufferedBytes());
+                Thread.sleep(2);
+            }
+
+            // Phase 3: drain the rest at full speed; every byte arrives.
+            int n;
+            long reads = 0;
+            while ((n = in.read(buffer)) > 0) {
+                received += n;
+                if (++reads % 64 == 0) {
+                    maxBuffered = Math.max(maxBuffered, proxy.server.bufferedBytes());
+                }
+            }
+
+            assertThat(received).isEqualTo(TOTAL);
+            assertThat(sentDuringStall)
+                    .as("bytes the endpoint got rid of while nobody read (kernel buffers only)")
+                    .isLessThan(32L * 1024 * 1024);
+            assertThat(maxBuffered).as("most bytes held in the proxy at once").isLessThanOrEqualTo(2L * 1024 * 1024);
+        }
+    }
+}

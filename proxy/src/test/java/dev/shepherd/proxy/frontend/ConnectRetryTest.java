@@ -1,0 +1,93 @@
+package dev.shepherd.proxy.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shepherd.proxy.endpoint.Endpoint;
+import io.netty.channel.ConnectTimeoutException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ConnectRetryTest {
+
+    @Test
+    void oneEndpointDownCostsTheClientsNothing() throws Exception {
+        try (TestServer a = TestServer.echo("a"); TestServer b = TestServer.echo("b")) {
+            List<Endpoint> endpoints = List.of(a.endpoint(), TestServer.refusingEndpoint(), b.endpoint());
+            try (RunningProxy proxy = new RunningProxy("connect-attempts = 2", endpoints)) {
+                ExecutorService clients = Executors.newFixedThreadPool(4);
+                try {
+                    List<Future<Integer>> failures = new ArrayList<>();
+                    for (int t = 0; t < 4; t++) {
+                        failures.add(clients.submit(() -> pingPong(proxy, 250)));
+                    }
+                    int failed = 0;
+                    for (Future<Integer> f : failures) {
+                        failed += f.get(60, TimeUnit.SECONDS);
+                    }
+                    assertThat(failed).as("client connections that failed").isZero();
+                } finally {
+                    clients.shutdownNow();
+                }
+                assertThat(a.accepted() + b.accepted()).isEqualTo(1000);
+                assertThat(proxy.failures(FailureReason.CONNECT_REFUSED)).isGreaterThanOrEqualTo(300);
+            }
+        }
+    }
+
+    @Test
+    void clientIsClosedWhenEveryAttemptIsRefused() throws Exception {
+        List<Endpoint> endpoints = List.of(TestServer.refusingEndpoint(), TestServer.refusingEndpoint());
+        try (RunningProxy proxy = new RunningProxy("connect-attempts = 3", endpoints);
+                Socket client = proxy.connect()) {
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(proxy.failures(FailureReason.CONNECT_REFUSED)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void clientIsClosedWhenNoEndpointIsEligible() throws Exception {
+        try (RunningProxy proxy = new RunningProxy("", List.of()); Socket client = proxy.connect()) {
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(proxy.failures(FailureReason.NO_ELIGIBLE_ENDPOINT)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void failuresAreClassifiedByCause() {
+        assertThat(BackendConnector.reasonOf(new ConnectTimeoutException("slow"))).isEqualTo(FailureReason.CONNECT_TIMEOUT);
+        assertThat(BackendConnector.reasonOf(new ConnectException("Connection refused"))).isEqualTo(FailureReason.CONNECT_REFUSED);
+        assertThat(BackendConnector.reasonOf(new NoRouteToHostException())).isEqualTo(FailureReason.CONNECT_FAILED);
+    }
+
+    /** Opens {@code count} connections one after another; each sends a line and expects it back. Returns the failures. */
+    private static int pingPong(RunningProxy proxy, int count) {
+        int failed = 0;
+        for (int i = 0; i < count; i++) {
+            byte[] ping = ("ping " + i + "\n").getBytes(StandardCharsets.US_ASCII);
+            try (Socket client = proxy.connect()) {
+                OutputStream out = client.getOutputStream();
+                out.write(ping);
+                client.shutdownOutput();
+                InputStream in = client.getInputStream();
+                if (!java.util.Arrays.equals(in.readAllBytes(), ping)) {
+                    failed++;
+                }
+            } catch (IOException e) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.shepherd.proxy.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class RelayTest {
+    private static final int MIB = 1024 * 1024;
+
+    @Test
+    void clientHalfCloseReachesTheEndpointWhichCanStillAnswer() throws Exception {
+        try (TestServer server = TestServer.start("counter", socket -> {
+                    byte[] all = socket.getInputStream().readAllBytes();
+                    socket.getOutputStream().write(("got " + all.length + " bytes").getBytes(StandardCharsets.US_ASCII));
+                });
+                RunningProxy proxy = RunningProxy.inFrontOf("", server);
+                Socket client = proxy.connect()) {
+            client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("got 5 bytes");
+        }
+    }
+
+    @Test
+    void endpointHalfCloseReachesTheClientWhichCanStillSend() throws Exception {
+        AtomicReference<String> heard = new AtomicReference<>();
+        try (TestServer server = TestServer.start("talker", socket -> {
+                    socket.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
+                    socket.shutdownOutput();
+                    heard.set(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+                });
+                RunningProxy proxy = RunningProxy.inFrontOf("", server);
+                Socket client = proxy.connect()) {
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("bye");
+            client.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            assertThat(RunningProxy.eventually(java.time.Duration.ofSeconds(5), () -> heard.get() != null)).isTrue();
+            assertThat(heard.get()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void sixtyFourMebibytesOfRandomDataGoThroughAndBackIntact() throws Exception {
+        byte[] chunk = new byte[MIB];
+        try (TestServer server = TestServer.echo("echo");
+                RunningProxy proxy = RunningProxy.inFrontOf("", server);
+                Socket client = proxy.connect()) {
+            MessageDigest sent = MessageDigest.getInstance("SHA-256");
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                Random random = new Random(64);
+                try {
+                    OutputStream out = client.getOutputStream();
+                    for (int i = 0; i < 64; i++) {
+                        random.nextBytes(chunk);
+                        sent.update(chunk);
+                        out.write(chunk);
+                    }
+                    client.shutdownOutput();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            MessageDigest received = MessageDigest.getInstance("SHA-256");
+            long count;
+            try (InputStream in = new DigestInputStream(client.getInputStream(), received)) {
+                count = in.transferTo(OutputStream.nullOutputStream());
+            }
+            writer.get(60, TimeUnit.SECONDS);
+            assertThat(count).isEqualTo(64L * MIB);
+            assertThat(HexFormat.of().formatHex(received.digest())).isEqualTo(HexFormat.of().formatHex(sent.digest()));
+        }
+    }
+}

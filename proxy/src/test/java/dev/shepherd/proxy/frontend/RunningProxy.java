@@ -1,0 +1,68 @@
+package dev.shepherd.proxy.frontend;
+
+import dev.shepherd.proxy.config.ListenSpec;
+import dev.shepherd.proxy.config.ShepherdSettings;
+import dev.shepherd.proxy.config.TestSettings;
+import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.EndpointGroup;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** A {@link FrontendServer} on 127.0.0.1, port 0, in front of the given endpoints, with its meters. */
+final class RunningProxy implements AutoCloseable {
+    final EndpointGroup group = new EndpointGroup();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final FrontendServer server;
+    final int port;
+
+    /**
+     * @param settings HOCON inside {@code shepherd { }}, e.g. {@code balance = "least-connections"}
+     */
+    RunningProxy(String settings, List<Endpoint> endpoints) throws InterruptedException {
+        ShepherdSettings parsed = TestSettings.parse(
+                "shepherd { workers.count = 0, backends = [\"127.0.0.1:1\"], " + settings + " }");
+        ShepherdSettings onPortZero = new ShepherdSettings(new ListenSpec("127.0.0.1", 0), parsed.balance(),
+                parsed.connectTimeout(), parsed.connectAttempts(), parsed.idleTimeout(), parsed.maxConnections(),
+                parsed.maxConnectionsPerEndpoint(), parsed.proxyProtocol(), parsed.eventLoopThreads(),
+                parsed.workers(), endpoints, parsed.healthCheck(), parsed.admin());
+        endpoints.forEach(endpoint -> group.add(endpoint, true));
+        server = new FrontendServer(onPortZero, group, registry);
+        port = server.start().getPort();
+    }
+
+    static RunningProxy inFrontOf(String settings, TestServer... servers) throws InterruptedException {
+        return new RunningProxy(settings, java.util.Arrays.stream(servers).map(TestServer::endpoint).toList());
+    }
+
+    Socket connect() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    double failures(FailureReason reason) {
+        return registry.get("shepherd.connect.failures").tag("reason", reason.tag()).counter().count();
+    }
+
+    /** Polls {@code condition} every 10 ms until it holds or {@code timeout} passes; says whether it held. */
+    static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
