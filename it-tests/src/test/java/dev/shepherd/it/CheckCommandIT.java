@@ -1,0 +1,81 @@
+package dev.shepherd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class CheckCommandIT {
+    private static final Duration EXIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    /** Each file is {@code shepherd {}, two valid lines, the broken part from line 4, and the closing brace. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        bad port        | '  listen.port = 70000'                      | 4: Invalid value at 'shepherd.listen.port': must be in 1..65535, got 70000
+        unknown balance | '  balance = random'                         | 4: Invalid value at 'shepherd.balance': must be one of round-robin, least-connections, got 'random'
+        negative check  | '  health-check {\n    interval = -2s\n  }' | 5: Invalid value at 'shepherd.health-check.interval': must be a duration > 0 with a unit, such as 2s, got '-2s'
+        count many      | '  workers.count = many'                     | 4: Invalid value at 'shepherd.workers.count': must be "auto" or an integer >= 0, got 'many'
+        duration soon   | '  connect-timeout = soon'                   | 4: Invalid value at 'shepherd.connect-timeout': No number in duration value 'soon'
+        syntax error    | '  listen {\n    port = 8080'                | 7: expecting a close parentheses ')' here, not: end of file
+        unknown key     | '  helth-check.interval = 2s'                | 4: Unknown key 'shepherd.helth-check.interval'; did you mean 'shepherd.health-check.interval'?
+        """)
+    void aBrokenFileFailsWithOneLineNamingFileLineAndKey(String name, String broken, String expected) throws Exception {
+        Path file = dir.resolve(name.replace(' ', '-') + ".conf");
+        Files.writeString(file, "shepherd {\n  workers.count = 0\n  backends = [\"127.0.0.1:9001\"]\n"
+                + broken.replace("\\n", "\n") + "\n}\n");
+        try (JavaProcess check = JavaProcess.shepherd(List.of(), "check", "-c", file.toString())) {
+            assertThat(check.awaitExit(EXIT)).isEqualTo(2);
+            assertThat(check.lines()).containsExactly(file + ": " + expected);
+        }
+    }
+
+    @Test
+    void theShippedConfigsAreValidAndSummarised() throws Exception {
+        for (String conf : List.of("conf/shepherd.conf", "conf/sidecar.conf")) {
+            try (JavaProcess check = JavaProcess.shepherd(List.of(), "check", "-c", conf)) {
+                assertThat(check.awaitExit(EXIT)).as(conf).isEqualTo(0);
+                assertThat(check.lines().get(0)).isEqualTo(conf + ": OK");
+                assertThat(String.join("\n", check.lines())).contains("listen          0.0.0.0:8080");
+            }
+        }
+    }
+
+    @Test
+    void aMissingFileIsNamed() throws Exception {
+        try (JavaProcess check = JavaProcess.shepherd(List.of(), "check", "-c", "no/such.conf")) {
+            assertThat(check.awaitExit(EXIT)).isEqualTo(2);
+            assertThat(check.lines()).containsExactly("no/such.conf: no such file");
+        }
+    }
+
+    @Test
+    void aSystemPropertyOverridesTheFile() throws Exception {
+        try (JavaProcess check = JavaProcess.shepherd(List.of("-Dshepherd.listen.port=8181"), "check", "-c", "conf/sidecar.conf")) {
+            assertThat(check.awaitExit(EXIT)).isEqualTo(0);
+            assertThat(check.lines()).contains("  listen          0.0.0.0:8181");
+        }
+    }
+
+    @Test
+    void versionAndHelpWorkOnEveryCommand() throws Exception {
+        try (JavaProcess version = JavaProcess.shepherd(List.of(), "--version")) {
+            assertThat(version.awaitExit(EXIT)).isEqualTo(0);
+            assertThat(version.lines()).singleElement().asString().matches("shepherd \\d+\\.\\d+\\.\\d+.*");
+        }
+        for (List<String> args : List.of(List.of("--help"), List.of("run", "--help"), List.of("check", "--help"))) {
+            try (JavaProcess help = JavaProcess.shepherd(List.of(), args.toArray(String[]::new))) {
+                assertThat(help.awaitExit(EXIT)).as(args.toString()).isEqualTo(0);
+                assertThat(help.lines().get(0)).as(args.toString()).startsWith("Usage: shepherd");
+            }
+        }
+    }
+}

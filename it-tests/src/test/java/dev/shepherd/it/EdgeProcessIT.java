@@ -1,0 +1,75 @@
+package dev.shepherd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The real jar as a user runs it: the default config, and the sidecar config in front of two demo workers. */
+class EdgeProcessIT {
+    private static final Duration START = Duration.ofSeconds(30);
+
+    @Test
+    void sidecarServesHttpFromTwoBackendsInTurnAndStopsOnSigterm() throws Exception {
+        int first = FreePort.reserve();
+        int second = FreePort.reserve();
+        int listen = FreePort.reserve();
+        try (JavaProcess a = JavaProcess.demoWorker("a", first);
+                JavaProcess b = JavaProcess.demoWorker("b", second);
+                JavaProcess edge = JavaProcess.shepherd(List.of(
+                        "-Dshepherd.listen.host=127.0.0.1",
+                        "-Dshepherd.listen.port=" + listen,
+                        "-Dshepherd.backends.0=127.0.0.1:" + first,
+                        "-Dshepherd.backends.1=127.0.0.1:" + second), "-c", "conf/sidecar.conf")) {
+            a.awaitLine("listening on", START);
+            b.awaitLine("listening on", START);
+            edge.awaitLine("front proxy listening on 127.0.0.1:" + listen, START);
+
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                // HTTP/1.0: a new connection per request, so each one is balanced.
+                String response = get(listen);
+                assertThat(response).startsWith("HTTP/1.1 200");
+                bodies.add(response.substring(response.indexOf("\r\n\r\n") + 4, response.indexOf(" (pid")));
+            }
+            assertThat(bodies).containsOnly("hello from worker a", "hello from worker b");
+            for (int i = 1; i < bodies.size(); i++) {
+                assertThat(bodies.get(i)).as("request %d", i).isNotEqualTo(bodies.get(i - 1));
+            }
+
+            edge.signal("TERM");
+            edge.awaitExit(Duration.ofSeconds(15));
+            assertThat(edge.lines()).anyMatch(line -> line.contains("Edge - stopped"));
+        }
+    }
+
+    @Test
+    void theDefaultConfigStartsLogsItsSettingsAndStopsCleanlyOnCtrlC() throws Exception {
+        int listen = FreePort.reserve();
+        int admin = FreePort.reserve();
+        try (JavaProcess edge = JavaProcess.shepherd(List.of(
+                "-Dshepherd.listen.port=" + listen, "-Dshepherd.admin.port=" + admin))) {
+            edge.awaitLine("settings from conf/shepherd.conf", START);
+            edge.awaitLine("front proxy listening on 0.0.0.0:" + listen, START);
+            assertThat(edge.lines()).anyMatch(line -> line.contains("balance         round-robin"));
+
+            edge.signal("INT");
+            edge.awaitExit(Duration.ofSeconds(15));
+            assertThat(edge.lines()).anyMatch(line -> line.contains("Edge - stopped"));
+        }
+    }
+
+    private static String get(int port) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+}

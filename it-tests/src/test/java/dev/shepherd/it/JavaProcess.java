@@ -1,0 +1,119 @@
+package dev.shepherd.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A JVM started from the real shepherd.jar, its stdout and stderr collected line by line. */
+final class JavaProcess implements AutoCloseable {
+    static final Path JAR = Path.of(System.getProperty("shepherd.jar", "../proxy/target/shepherd.jar")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("shepherd.root", "..")).toAbsolutePath().normalize();
+
+    private final Process process;
+    private final List<String> output = new ArrayList<>();
+
+    private JavaProcess(Process process) {
+        this.process = process;
+        Thread reader = new Thread(this::collect, "output-of-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** {@code java [jvmArgs] -jar shepherd.jar [args]}, run in the repository root. */
+    static JavaProcess shepherd(List<String> jvmArgs, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        return start(command, Map.of());
+    }
+
+    /** The demo worker from shepherd.jar on 127.0.0.1:{@code port}. */
+    static JavaProcess demoWorker(String id, int port) throws IOException {
+        return start(List.of(java(), "-Xmx64m", "-cp", JAR.toString(), "dev.shepherd.worker.demo.DemoWorker"),
+                Map.of("SHEPHERD_WORKER_ID", id, "SHEPHERD_WORKER_PORT", Integer.toString(port)));
+    }
+
+    private static JavaProcess start(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        return new JavaProcess(builder.start());
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void collect() {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (output) {
+                    output.add(line);
+                    output.notifyAll();
+                }
+            }
+        } catch (IOException ignored) {
+            // the process is gone
+        }
+    }
+
+    /** Waits until a line containing {@code text} is printed; fails with everything printed so far. */
+    String awaitLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (output) {
+            while (true) {
+                for (String line : output) {
+                    if (line.contains(text)) {
+                        return line;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no line containing '" + text + "' within " + timeout + "; output:\n"
+                            + String.join("\n", output));
+                }
+                TimeUnit.NANOSECONDS.timedWait(output, left);
+            }
+        }
+    }
+
+    /** Waits for the process to exit and returns its exit code; fails if it does not exit in time. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + "; output:\n" + String.join("\n", lines()));
+        }
+        return process.exitValue();
+    }
+
+    /** Everything printed so far. */
+    List<String> lines() {
+        synchronized (output) {
+            return List.copyOf(output);
+        }
+    }
+
+    /** Sends a signal by name, e.g. "TERM" or "INT". */
+    void signal(String name) throws IOException, InterruptedException {
+        int code = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+        if (code != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " exited " + code);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
