@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,6 +63,21 @@ class CheckCommandIT {
         try (JavaProcess check = JavaProcess.shepherd(List.of("-Dshepherd.listen.port=8181"), "check", "-c", "conf/sidecar.conf")) {
             assertThat(check.awaitExit(EXIT)).isEqualTo(0);
             assertThat(check.lines()).contains("  listen          0.0.0.0:8181");
+        }
+    }
+
+    @Test
+    void anEnvironmentVariableOverridesTheFileAndASystemPropertyOverridesBoth() throws Exception {
+        Map<String, String> env = Map.of("CONFIG_FORCE_shepherd_listen_port", "8282",
+                "CONFIG_FORCE_shepherd_connect__timeout", "5s");
+        try (JavaProcess check = JavaProcess.shepherd(env, List.of(), "check", "-c", "conf/sidecar.conf")) {
+            assertThat(check.awaitExit(EXIT)).isEqualTo(0);
+            assertThat(check.lines()).contains("  listen          0.0.0.0:8282");
+            assertThat(check.lines()).anyMatch(line -> line.contains("connect-timeout 5s"));
+        }
+        try (JavaProcess check = JavaProcess.shepherd(env, List.of("-Dshepherd.listen.port=8383"), "check", "-c", "conf/sidecar.conf")) {
+            assertThat(check.awaitExit(EXIT)).isEqualTo(0);
+            assertThat(check.lines()).contains("  listen          0.0.0.0:8383");
         }
     }
 

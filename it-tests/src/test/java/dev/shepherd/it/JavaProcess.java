@@ -28,12 +28,17 @@ final class JavaProcess implements AutoCloseable {
 
     /** {@code java [jvmArgs] -jar shepherd.jar [args]}, run in the repository root. */
     static JavaProcess shepherd(List<String> jvmArgs, String... args) throws IOException {
+        return shepherd(Map.of(), jvmArgs, args);
+    }
+
+    /** As {@link #shepherd(List, String...)}, with extra environment variables. */
+    static JavaProcess shepherd(Map<String, String> env, List<String> jvmArgs, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
         command.addAll(jvmArgs);
         command.add("-jar");
         command.add(JAR.toString());
         command.addAll(List.of(args));
-        return start(command, Map.of());
+        return start(command, env);
     }
 
     /** The demo worker from shepherd.jar on 127.0.0.1:{@code port}. */
