@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,6 +63,20 @@ class EdgeProcessIT {
             edge.signal("INT");
             edge.awaitExit(Duration.ofSeconds(15));
             assertThat(edge.lines()).anyMatch(line -> line.contains("Edge - stopped"));
+        }
+    }
+
+    @Test
+    void aListenPortInUseFailsStartUpWithExitCode1NamingTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                JavaProcess edge = JavaProcess.shepherd(List.of(
+                        "-Dshepherd.listen.host=127.0.0.1", "-Dshepherd.listen.port=" + taken.getLocalPort()),
+                        "-c", "conf/sidecar.conf")) {
+            assertThat(edge.awaitExit(START)).isEqualTo(1);
+            List<String> lines = edge.lines();
+            assertThat(lines.get(lines.size() - 1))
+                    .startsWith("shepherd: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
+                    .contains("Address already in use");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.shepherd.proxy.cli;
 
 import com.typesafe.config.ConfigException;
-import java.net.BindException;
 import picocli.CommandLine;
 
 /** Entry point of {@code shepherd.jar}. Exit codes: 0 success, 1 runtime failure, 2 bad settings or usage. */
@@ -30,9 +29,6 @@ public final class Main {
         if (error instanceof ConfigException) {
             return error.getMessage();
         }
-        if (error instanceof BindException) {
-            return "shepherd: cannot listen: " + error.getMessage();
-        }
-        return "shepherd: " + error;
+        return "shepherd: " + (error.getMessage() != null ? error.getMessage() : error.toString());
     }
 }

@@ -5,6 +5,7 @@ import dev.shepherd.proxy.endpoint.EndpointGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -64,16 +65,21 @@ public final class FrontendServer implements AutoCloseable {
                                 new FrontendHandler(connector, metrics));
                     }
                 });
-        serverChannel = bootstrap.bind(settings.listen().host(), settings.listen().port()).sync().channel();
+        ChannelFuture bound = bootstrap.bind(settings.listen().host(), settings.listen().port()).await();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("cannot listen on " + settings.listen() + ": " + bound.cause().getMessage(),
+                    bound.cause());
+        }
+        serverChannel = bound.channel();
         serverChannel.pipeline().addLast(new AcceptErrorLogger(10, TimeUnit.SECONDS, System::nanoTime));
-        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
         if (transport == Transport.NIO) {
             log.info("epoll unavailable ({}), using NIO", String.valueOf(Transport.epollUnavailabilityCause()));
         }
         log.info("front proxy listening on {}:{} ({} transport, {} event-loop threads, balance {})",
-                settings.listen().host(), bound.getPort(), transport.name().toLowerCase(Locale.ROOT),
+                settings.listen().host(), address.getPort(), transport.name().toLowerCase(Locale.ROOT),
                 settings.eventLoopThreads(), settings.balance().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        return bound;
+        return address;
     }
 
     /** Bytes read from one side of a pair and not yet written to the other, over all pairs. */
