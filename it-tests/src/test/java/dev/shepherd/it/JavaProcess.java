@@ -41,6 +41,24 @@ final class JavaProcess implements AutoCloseable {
         return start(command, env);
     }
 
+    /** As {@link #shepherd(List, String...)}, with the process's open-file limit lowered to {@code maxOpenFiles}. */
+    static JavaProcess shepherdWithFileLimit(int maxOpenFiles, List<String> jvmArgs, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + maxOpenFiles + " && exec \"$@\"", "bash",
+                java(), "-Xmx256m"));
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(JAR.toString());
+        command.addAll(List.of(args));
+        return start(command, Map.of());
+    }
+
+    /** User plus system CPU time the process has used so far, in clock ticks (1/100 s on Linux). */
+    long cpuTicks() throws IOException {
+        String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
     /** The demo worker from shepherd.jar on 127.0.0.1:{@code port}. */
     static JavaProcess demoWorker(String id, int port) throws IOException {
         return start(List.of(java(), "-Xmx64m", "-cp", JAR.toString(), "dev.shepherd.worker.demo.DemoWorker"),

@@ -1,0 +1,64 @@
+package dev.shepherd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The edge out of file descriptors: accept fails with "Too many open files" until connections close. */
+class AcceptErrorIT {
+    private static final Duration START = Duration.ofSeconds(30);
+
+    @Test
+    void runningOutOfFileDescriptorsNeitherSpinsACoreNorFloodsTheLogAndRecovers() throws Exception {
+        int backend = FreePort.reserve();
+        int listen = FreePort.reserve();
+        List<Socket> clients = new ArrayList<>();
+        try (JavaProcess worker = JavaProcess.demoWorker("a", backend);
+                JavaProcess edge = JavaProcess.shepherdWithFileLimit(200, List.of(
+                        "-Dshepherd.listen.host=127.0.0.1",
+                        "-Dshepherd.listen.port=" + listen,
+                        "-Dshepherd.event-loop-threads=1",
+                        "-Dshepherd.backends.0=127.0.0.1:" + backend), "-c", "conf/sidecar.conf")) {
+            worker.awaitLine("listening on", START);
+            edge.awaitLine("front proxy listening on", START);
+            try {
+                // Each proxied connection costs the edge two descriptors: far more than 200.
+                for (int i = 0; i < 300; i++) {
+                    Socket client = new Socket(InetAddress.getLoopbackAddress(), listen);
+                    client.setSoTimeout(10_000);
+                    clients.add(client);
+                }
+                edge.awaitLine("Too many open files", START);
+
+                long before = edge.cpuTicks();
+                long start = System.nanoTime();
+                Thread.sleep(3_000); // measuring CPU use over a fixed window
+                long ticks = edge.cpuTicks() - before;
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertThat(ticks / 100.0 / seconds).as("share of one core used while out of descriptors").isLessThan(0.25);
+                assertThat(edge.lines().stream().filter(line -> line.contains("Too many open files")).count())
+                        .as("log lines about the error within about 4 s").isLessThanOrEqualTo(1);
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
+            assertThat(get(listen)).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    private static String get(int port) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+}
