@@ -72,8 +72,9 @@ final class ConfigReader {
 
     Duration positiveDuration(String path) {
         Duration value = config.getDuration(path);
-        if (value.isNegative() || value.isZero()) {
-            throw bad(path, "must be a duration > 0 with a unit, such as 2s, got '" + config.getValue(path).unwrapped() + "'");
+        Object text = config.getValue(path).unwrapped();
+        if (value.isNegative() || value.isZero() || !hasUnit(text)) {
+            throw bad(path, "must be a duration > 0 with a unit, such as 2s, got '" + text + "'");
         }
         return value;
     }
@@ -96,6 +97,11 @@ final class ConfigReader {
 
     static String kebab(Enum<?> constant) {
         return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** typesafe-config would read a bare number such as {@code 30} as milliseconds; reference.conf promises a unit. */
+    private static boolean hasUnit(Object duration) {
+        return duration instanceof String text && text.chars().anyMatch(Character::isLetter);
     }
 
     private static boolean isIntegerText(ConfigValue value) {

@@ -55,7 +55,9 @@ public final class SettingsLoader {
 
     /** Reads {@code config} over reference.conf: the seam the unit tests use. */
     ShepherdSettings read(Config config) {
-        Config reference = ConfigFactory.defaultReference();
+        // Not defaultReference(): it has the system properties merged in, which would make a
+        // misspelled -Dshepherd.* key look known to UnknownKeys.
+        Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
         Config merged = config.withFallback(reference).resolve();
         UnknownKeys.check(merged, reference, ROOT);
         return read(new ConfigReader(merged));

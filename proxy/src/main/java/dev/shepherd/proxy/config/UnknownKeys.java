@@ -2,6 +2,7 @@ package dev.shepherd.proxy.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigUtil;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * Rejects a key under {@code shepherd} that reference.conf does not know (a typo such as
  * {@code helth-check}), naming the closest known key. Keys inside an object that reference.conf
- * leaves empty, such as {@code workers.env}, are the user's own and always allowed.
+ * leaves empty, such as {@code workers.env}, are the user's own and always allowed, and so are
+ * indexes into a list ({@code backends.0}), which is how system properties set a list.
  */
 final class UnknownKeys {
 
@@ -42,7 +44,10 @@ final class UnknownKeys {
             String prefix = ConfigUtil.joinPath(parts.subList(0, n));
             if (known.hasPathOrNull(prefix)) {
                 ConfigValue value = known.getValue(prefix);
-                return value instanceof ConfigObject object && object.isEmpty();
+                boolean openObject = value instanceof ConfigObject object && object.isEmpty();
+                // -Dshepherd.backends.0=... sets a list by index: typesafe-config reads such an object as a list.
+                boolean listIndex = value instanceof ConfigList && n == parts.size() - 1 && parts.get(n).matches("\\d+");
+                return openObject || listIndex;
             }
         }
         return false;

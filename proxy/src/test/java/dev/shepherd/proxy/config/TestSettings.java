@@ -2,11 +2,25 @@ package dev.shepherd.proxy.config;
 
 import com.typesafe.config.ConfigFactory;
 
-/** Builds settings from HOCON text for tests in any package, as the real loader would (2 processors). */
+/** Builds {@link ShepherdSettings} from HOCON text over reference.conf, as the loader does, for tests in any package. */
 public final class TestSettings {
+
+    /** The smallest valid layout: no managed workers, one static backend. */
+    public static final String SIDECAR = "workers.count = 0, backends = [\"127.0.0.1:1\"]";
+
     private TestSettings() {}
 
+    /**
+     * Reads {@code hocon} over reference.conf with 2 available processors (so {@code "auto"} is 2);
+     * no system properties or environment overrides. Invalid settings throw the loader's
+     * {@link com.typesafe.config.ConfigException}.
+     */
     public static ShepherdSettings parse(String hocon) {
         return new SettingsLoader(2).read(ConfigFactory.parseString(hocon));
+    }
+
+    /** {@link #parse} of {@link #SIDECAR} with {@code keys} (HOCON under {@code shepherd}, which may override it) on top. */
+    public static ShepherdSettings sidecar(String keys) {
+        return parse("shepherd {\n" + SIDECAR + "\n" + keys + "\n}");
     }
 }

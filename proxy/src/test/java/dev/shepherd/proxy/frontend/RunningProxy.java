@@ -24,8 +24,7 @@ final class RunningProxy implements AutoCloseable {
      * @param settings HOCON inside {@code shepherd { }}, e.g. {@code balance = "least-connections"}
      */
     RunningProxy(String settings, List<Endpoint> endpoints) throws InterruptedException {
-        ShepherdSettings parsed = TestSettings.parse(
-                "shepherd { workers.count = 0, backends = [\"127.0.0.1:1\"], " + settings + " }");
+        ShepherdSettings parsed = TestSettings.sidecar(settings);
         ShepherdSettings onPortZero = new ShepherdSettings(new ListenSpec("127.0.0.1", 0), parsed.balance(),
                 parsed.connectTimeout(), parsed.connectAttempts(), parsed.idleTimeout(), parsed.maxConnections(),
                 parsed.maxConnectionsPerEndpoint(), parsed.proxyProtocol(), parsed.eventLoopThreads(),

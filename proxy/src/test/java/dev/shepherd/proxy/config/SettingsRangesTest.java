@@ -1,0 +1,206 @@
+package dev.shepherd.proxy.config;
+
+import static dev.shepherd.proxy.config.TestSettings.sidecar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigException;
+import dev.shepherd.proxy.balancer.BalanceType;
+import dev.shepherd.proxy.frontend.ProxyProtocol;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Single values out of their range: ports, durations, counts and the enumerated settings. */
+class SettingsRangesTest {
+
+    static Stream<String> portKeys() {
+        return Stream.of("listen.port", "admin.port", "workers.first-port");
+    }
+
+    static Stream<String> durationKeys() {
+        return Stream.of(
+                "connect-timeout",
+                "idle-timeout",
+                "workers.ready-timeout",
+                "workers.stop-timeout",
+                "workers.restart.backoff-min",
+                "workers.restart.backoff-max",
+                "workers.restart.window",
+                "workers.restart.unhealthy-grace",
+                "workers.heartbeat.interval",
+                "workers.heartbeat.timeout",
+                "health-check.interval",
+                "health-check.timeout");
+    }
+
+    @ParameterizedTest
+    @MethodSource("portKeys")
+    void portZeroIsRejected(String key) {
+        assertThatThrownBy(() -> sidecar(key + " = 0"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd." + key + "': must be in 1..65535, got 0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("portKeys")
+    void portAbove65535IsRejected(String key) {
+        assertThatThrownBy(() -> sidecar(key + " = 65536"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd." + key + "': must be in 1..65535, got 65536");
+    }
+
+    @Test
+    void portsAtBothEndsOfTheRangeAreAccepted() {
+        ShepherdSettings low = sidecar("listen.port = 1, admin.port = 65535, workers.first-port = 1");
+        ShepherdSettings high = sidecar("listen.port = 65535, admin.port = 1, workers.first-port = 65535");
+
+        assertThat(low.listen().port()).isEqualTo(1);
+        assertThat(low.admin().listen().port()).isEqualTo(65535);
+        assertThat(low.workers().firstPort()).isEqualTo(1);
+        assertThat(high.listen().port()).isEqualTo(65535);
+        assertThat(high.admin().listen().port()).isEqualTo(1);
+        assertThat(high.workers().firstPort()).isEqualTo(65535);
+    }
+
+    @Test
+    void adminPortEqualToListenPortIsRejected() {
+        assertThatThrownBy(() -> sidecar("listen.port = 7000, admin.port = 7000"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.admin.port': must differ from listen.port (7000)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"listen.host", "admin.host"})
+    void emptyHostIsRejected(String key) {
+        assertThatThrownBy(() -> sidecar(key + " = \"\""))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd." + key + "': must not be empty");
+    }
+
+    @ParameterizedTest
+    @MethodSource("durationKeys")
+    void zeroDurationIsRejected(String key) {
+        assertThatThrownBy(() -> sidecar(key + " = 0s"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd." + key + "': "
+                        + "must be a duration > 0 with a unit, such as 2s, got '0s'");
+    }
+
+    @ParameterizedTest
+    @MethodSource("durationKeys")
+    void negativeDurationIsRejected(String key) {
+        assertThatThrownBy(() -> sidecar(key + " = -5s"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd." + key + "': "
+                        + "must be a duration > 0 with a unit, such as 2s, got '-5s'");
+    }
+
+    @ParameterizedTest
+    @MethodSource("durationKeys")
+    void durationWithoutANumberIsRejected(String key) {
+        assertThatThrownBy(() -> sidecar(key + " = soon"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd." + key + "': No number in duration value 'soon'");
+    }
+
+    @ParameterizedTest
+    @MethodSource("durationKeys")
+    void durationWithoutAUnitIsRejectedRatherThanReadAsMilliseconds(String key) {
+        assertThatThrownBy(() -> sidecar(key + " = 30"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd." + key + "': "
+                        + "must be a duration > 0 with a unit, such as 2s, got '30'");
+    }
+
+    @Test
+    void durationWithoutAUnitIsRejectedWhenQuotedToo() {
+        assertThatThrownBy(() -> sidecar("idle-timeout = \"3600\""))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.idle-timeout': "
+                        + "must be a duration > 0 with a unit, such as 2s, got '3600'");
+    }
+
+    @Test
+    void durationsAreReadWithTheirUnits() {
+        ShepherdSettings settings = sidecar("connect-timeout = 250ms, idle-timeout = 5 minutes, workers.ready-timeout = 1.5s");
+
+        assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings.workers().readyTimeout()).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"connect-attempts", "max-connections", "max-connections-per-endpoint"})
+    void countBelowOneIsRejected(String key) {
+        assertThatThrownBy(() -> sidecar(key + " = 0"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd." + key + "': must be >= 1, got 0");
+    }
+
+    @Test
+    void countsOfOneAreAccepted() {
+        ShepherdSettings settings = sidecar("connect-attempts = 1, max-connections = 1, max-connections-per-endpoint = 1");
+
+        assertThat(settings.connectAttempts()).isEqualTo(1);
+        assertThat(settings.maxConnections()).isEqualTo(1);
+        assertThat(settings.maxConnectionsPerEndpoint()).isEqualTo(1);
+    }
+
+    @Test
+    void eventLoopThreadsAutoIsTheProcessorCount() {
+        assertThat(sidecar("event-loop-threads = auto").eventLoopThreads()).isEqualTo(2);
+    }
+
+    @Test
+    void eventLoopThreadsTakesAPositiveInteger() {
+        assertThat(sidecar("event-loop-threads = 7").eventLoopThreads()).isEqualTo(7);
+    }
+
+    @Test
+    void eventLoopThreadsZeroIsRejected() {
+        assertThatThrownBy(() -> sidecar("event-loop-threads = 0"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.event-loop-threads': must be >= 1, got 0");
+    }
+
+    @Test
+    void eventLoopThreadsThatIsNeitherAutoNorANumberIsRejected() {
+        assertThatThrownBy(() -> sidecar("event-loop-threads = lots"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.event-loop-threads': "
+                        + "must be \"auto\" or an integer >= 1, got 'lots'");
+    }
+
+    @Test
+    void bothBalanceTypesAreReadFromKebabCase() {
+        assertThat(sidecar("balance = round-robin").balance()).isEqualTo(BalanceType.ROUND_ROBIN);
+        assertThat(sidecar("balance = least-connections").balance()).isEqualTo(BalanceType.LEAST_CONNECTIONS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"random", "ROUND_ROBIN", "round_robin", "\"\""})
+    void balanceOutsideTheKnownTypesIsRejected(String value) {
+        assertThatThrownBy(() -> sidecar("balance = " + value))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageContaining("Invalid value at 'shepherd.balance': must be one of round-robin, least-connections, got '");
+    }
+
+    @Test
+    void everyProxyProtocolSettingIsRead() {
+        assertThat(sidecar("proxy-protocol = off").proxyProtocol()).isEqualTo(ProxyProtocol.OFF);
+        assertThat(sidecar("proxy-protocol = v1").proxyProtocol()).isEqualTo(ProxyProtocol.V1);
+        assertThat(sidecar("proxy-protocol = v2").proxyProtocol()).isEqualTo(ProxyProtocol.V2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v3", "V1", "on", "true"})
+    void proxyProtocolOutsideOffV1V2IsRejected(String value) {
+        assertThatThrownBy(() -> sidecar("proxy-protocol = " + value))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.proxy-protocol': must be one of off, v1, v2, got '" + value + "'");
+    }
+}
