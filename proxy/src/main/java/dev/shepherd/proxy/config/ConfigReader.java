@@ -43,7 +43,7 @@ final class ConfigReader {
     }
 
     int intInRange(String path, int min, int max) {
-        int value = config.getInt(path);
+        int value = wholeNumber(path);
         if (value < min || value > max) {
             throw bad(path, "must be in " + min + ".." + max + ", got " + value);
         }
@@ -51,7 +51,7 @@ final class ConfigReader {
     }
 
     int intAtLeast(String path, int min) {
-        int value = config.getInt(path);
+        int value = wholeNumber(path);
         if (value < min) {
             throw bad(path, "must be >= " + min + ", got " + value);
         }
@@ -89,6 +89,29 @@ final class ConfigReader {
         }
         String allowed = Arrays.stream(type.getEnumConstants()).map(ConfigReader::kebab).collect(Collectors.joining(", "));
         throw bad(path, "must be one of " + allowed + ", got '" + text + "'");
+    }
+
+    /** An int, refusing a fraction such as 2.5 that getInt would silently cut to 2. */
+    private int wholeNumber(String path) {
+        int value = config.getInt(path);
+        Object raw = config.getValue(path).unwrapped();
+        if (raw instanceof Number number && number.doubleValue() != value) {
+            throw bad(path, "must be a whole number, got " + raw);
+        }
+        return value;
+    }
+
+    /**
+     * A bad combination of two keys, reported at the one the user set: {@code path} unless only
+     * {@code otherPath} comes from the user's side (not reference.conf).
+     */
+    ConfigException.BadValue badPair(String path, String otherPath, String why) {
+        boolean pathIsDefault = isDefault(path);
+        return bad(pathIsDefault && !isDefault(otherPath) ? otherPath : path, why);
+    }
+
+    private boolean isDefault(String path) {
+        return "reference.conf".equals(config.getValue(path).origin().resource());
     }
 
     ConfigException.BadValue bad(String path, String why) {

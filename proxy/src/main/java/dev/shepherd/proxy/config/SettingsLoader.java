@@ -75,7 +75,8 @@ public final class SettingsLoader {
                 new ListenSpec(in.nonEmptyString("shepherd.admin.host"), in.port("shepherd.admin.port")),
                 in.string("shepherd.admin.token"));
         if (admin.listen().port() == listen.port()) {
-            throw in.bad("shepherd.admin.port", "must differ from listen.port (" + listen.port() + ")");
+            throw in.badPair("shepherd.admin.port", "shepherd.listen.port",
+                    "listen.port and admin.port must differ, both are " + listen.port());
         }
         return new ShepherdSettings(
                 listen,
@@ -97,8 +98,8 @@ public final class SettingsLoader {
         int count = in.intOrAuto("shepherd.workers.count", 0, availableProcessors);
         List<String> command = in.config().getStringList("shepherd.workers.command");
         if (count > 0 && command.isEmpty()) {
-            throw in.bad("shepherd.workers.command",
-                    "must be the worker's command line, e.g. [\"java\", \"-jar\", \"app.jar\"], when workers.count is not 0");
+            throw in.badPair("shepherd.workers.command", "shepherd.workers.count",
+                    "workers.command must be the worker's command line, e.g. [\"java\", \"-jar\", \"app.jar\"], when workers.count is not 0");
         }
         int firstPort = in.port("shepherd.workers.first-port");
         if (count > 0 && firstPort + count - 1 > 65535) {

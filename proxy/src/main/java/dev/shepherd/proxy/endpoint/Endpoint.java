@@ -45,12 +45,10 @@ public record Endpoint(String id, String host, int port) {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("'" + hostPort + "' has no host");
         }
-        int number;
-        try {
-            number = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
+        if (!port.matches("\\d{1,5}")) {
             throw new IllegalArgumentException("'" + hostPort + "' has no numeric port");
         }
+        int number = Integer.parseInt(port);
         if (number < 1 || number > 65535) {
             throw new IllegalArgumentException("'" + hostPort + "' has a port outside 1..65535");
         }

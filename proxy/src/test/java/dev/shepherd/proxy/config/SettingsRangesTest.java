@@ -70,7 +70,24 @@ class SettingsRangesTest {
     void adminPortEqualToListenPortIsRejected() {
         assertThatThrownBy(() -> sidecar("listen.port = 7000, admin.port = 7000"))
                 .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageEndingWith("Invalid value at 'shepherd.admin.port': must differ from listen.port (7000)");
+                .hasMessageEndingWith("Invalid value at 'shepherd.admin.port': listen.port and admin.port must differ, both are 7000");
+    }
+
+    @Test
+    void listenPortSetToTheDefaultAdminPortIsReportedAtListenPort() {
+        assertThatThrownBy(() -> sidecar("listen.port = 9900"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.listen.port': listen.port and admin.port must differ, both are 9900");
+    }
+
+    @Test
+    void aFractionWhereAWholeNumberBelongsIsRejected() {
+        assertThatThrownBy(() -> sidecar("connect-attempts = 2.5"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.connect-attempts': must be a whole number, got 2.5");
+        assertThatThrownBy(() -> sidecar("listen.port = 8080.5"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.listen.port': must be a whole number, got 8080.5");
     }
 
     @ParameterizedTest

@@ -61,18 +61,19 @@ class WorkerSettingsRulesTest {
     }
 
     @Test
-    void workersWithoutACommandAreRejected() {
+    void workersWithoutACommandAreRejectedAtTheCountTheUserSet() {
         assertThatThrownBy(() -> sidecar("workers.count = 1"))
                 .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageEndingWith("Invalid value at 'shepherd.workers.command': must be the worker's command line, "
-                        + "e.g. [\"java\", \"-jar\", \"app.jar\"], when workers.count is not 0");
+                .hasMessageStartingWith("String: 3: ")
+                .hasMessageEndingWith("Invalid value at 'shepherd.workers.count': workers.command must be the worker's "
+                        + "command line, e.g. [\"java\", \"-jar\", \"app.jar\"], when workers.count is not 0");
     }
 
     @Test
-    void autoWorkersWithoutACommandAreRejected() {
-        assertThatThrownBy(() -> sidecar("workers.count = auto"))
+    void anEmptyCommandTheUserWroteIsRejectedAtTheCommand() {
+        assertThatThrownBy(() -> sidecar("workers.count = auto, workers.command = []"))
                 .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageContaining("Invalid value at 'shepherd.workers.command': must be the worker's command line");
+                .hasMessageContaining("Invalid value at 'shepherd.workers.command': workers.command must be the worker's command line");
     }
 
     @Test

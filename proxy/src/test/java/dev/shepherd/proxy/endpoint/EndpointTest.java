@@ -49,7 +49,8 @@ class EndpointTest {
             host:0        | 'host:0' has a port outside 1..65535
             host:65536    | 'host:65536' has a port outside 1..65535
             host:99999    | 'host:99999' has a port outside 1..65535
-            host:-1       | 'host:-1' has a port outside 1..65535
+            host:-1       | 'host:-1' has no numeric port
+            host:+80      | 'host:+80' has no numeric port
             "[::1]:70000" | '[::1]:70000' has a port outside 1..65535
             """)
     void malformedHostPortIsRejectedSayingWhy(String text, String why) {
