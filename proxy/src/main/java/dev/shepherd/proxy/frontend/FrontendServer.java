@@ -29,9 +29,13 @@ public final class FrontendServer implements AutoCloseable {
     private Channel serverChannel;
 
     public FrontendServer(ShepherdSettings settings, EndpointGroup group, MeterRegistry registry) {
+        this(settings, group, registry, Transport.best());
+    }
+
+    FrontendServer(ShepherdSettings settings, EndpointGroup group, MeterRegistry registry, Transport transport) {
         this.settings = settings;
         this.group = group;
-        this.transport = Transport.best();
+        this.transport = transport;
         this.acceptGroup = transport.newGroup(1, "shepherd-accept");
         this.ioGroup = transport.newGroup(settings.eventLoopThreads(), "shepherd-io");
         metrics.bindTo(registry);

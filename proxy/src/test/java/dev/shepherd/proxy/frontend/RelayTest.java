@@ -13,18 +13,20 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class RelayTest {
     private static final int MIB = 1024 * 1024;
 
-    @Test
-    void clientHalfCloseReachesTheEndpointWhichCanStillAnswer() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void clientHalfCloseReachesTheEndpointWhichCanStillAnswer(Transport transport) throws Exception {
         try (TestServer server = TestServer.start("counter", socket -> {
                     byte[] all = socket.getInputStream().readAllBytes();
                     socket.getOutputStream().write(("got " + all.length + " bytes").getBytes(StandardCharsets.US_ASCII));
                 });
-                RunningProxy proxy = RunningProxy.inFrontOf("", server);
+                RunningProxy proxy = RunningProxy.inFrontOf(transport, "", server);
                 Socket client = proxy.connect()) {
             client.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
             client.shutdownOutput();
@@ -32,15 +34,16 @@ class RelayTest {
         }
     }
 
-    @Test
-    void endpointHalfCloseReachesTheClientWhichCanStillSend() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void endpointHalfCloseReachesTheClientWhichCanStillSend(Transport transport) throws Exception {
         AtomicReference<String> heard = new AtomicReference<>();
         try (TestServer server = TestServer.start("talker", socket -> {
                     socket.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
                     socket.shutdownOutput();
                     heard.set(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
                 });
-                RunningProxy proxy = RunningProxy.inFrontOf("", server);
+                RunningProxy proxy = RunningProxy.inFrontOf(transport, "", server);
                 Socket client = proxy.connect()) {
             assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("bye");
             client.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
@@ -50,11 +53,12 @@ class RelayTest {
         }
     }
 
-    @Test
-    void sixtyFourMebibytesOfRandomDataGoThroughAndBackIntact() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void sixtyFourMebibytesOfRandomDataGoThroughAndBackIntact(Transport transport) throws Exception {
         byte[] chunk = new byte[MIB];
         try (TestServer server = TestServer.echo("echo");
-                RunningProxy proxy = RunningProxy.inFrontOf("", server);
+                RunningProxy proxy = RunningProxy.inFrontOf(transport, "", server);
                 Socket client = proxy.connect()) {
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {

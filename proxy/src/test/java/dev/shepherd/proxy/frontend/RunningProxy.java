@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -24,18 +25,26 @@ final class RunningProxy implements AutoCloseable {
      * @param settings HOCON inside {@code shepherd { }}, e.g. {@code balance = "least-connections"}
      */
     RunningProxy(String settings, List<Endpoint> endpoints) throws InterruptedException {
+        this(Transport.best(), settings, endpoints);
+    }
+
+    RunningProxy(Transport transport, String settings, List<Endpoint> endpoints) throws InterruptedException {
         ShepherdSettings parsed = TestSettings.sidecar(settings);
         ShepherdSettings onPortZero = new ShepherdSettings(new ListenSpec("127.0.0.1", 0), parsed.balance(),
                 parsed.connectTimeout(), parsed.connectAttempts(), parsed.idleTimeout(), parsed.maxConnections(),
                 parsed.maxConnectionsPerEndpoint(), parsed.proxyProtocol(), parsed.eventLoopThreads(),
                 parsed.workers(), endpoints, parsed.healthCheck(), parsed.admin());
         endpoints.forEach(endpoint -> group.add(endpoint, true));
-        server = new FrontendServer(onPortZero, group, registry);
+        server = new FrontendServer(onPortZero, group, registry, transport);
         port = server.start().getPort();
     }
 
     static RunningProxy inFrontOf(String settings, TestServer... servers) throws InterruptedException {
-        return new RunningProxy(settings, java.util.Arrays.stream(servers).map(TestServer::endpoint).toList());
+        return inFrontOf(Transport.best(), settings, servers);
+    }
+
+    static RunningProxy inFrontOf(Transport transport, String settings, TestServer... servers) throws InterruptedException {
+        return new RunningProxy(transport, settings, Arrays.stream(servers).map(TestServer::endpoint).toList());
     }
 
     Socket connect() throws IOException {
