@@ -2,10 +2,8 @@ package dev.shepherd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,15 +48,7 @@ class AcceptErrorIT {
                     client.close();
                 }
             }
-            assertThat(get(listen)).startsWith("HTTP/1.1 200");
-        }
-    }
-
-    private static String get(int port) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(Http.get(listen)).startsWith("HTTP/1.1 200");
         }
     }
 }

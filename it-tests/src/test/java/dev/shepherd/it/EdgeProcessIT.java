@@ -2,11 +2,8 @@ package dev.shepherd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +32,7 @@ class EdgeProcessIT {
             List<String> bodies = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 // HTTP/1.0: a new connection per request, so each one is balanced.
-                String response = get(listen);
+                String response = Http.get(listen);
                 assertThat(response).startsWith("HTTP/1.1 200");
                 bodies.add(response.substring(response.indexOf("\r\n\r\n") + 4, response.indexOf(" (pid")));
             }
@@ -77,14 +74,6 @@ class EdgeProcessIT {
             assertThat(lines.get(lines.size() - 1))
                     .startsWith("shepherd: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
                     .contains("Address already in use");
-        }
-    }
-
-    private static String get(int port) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
     }
 }
