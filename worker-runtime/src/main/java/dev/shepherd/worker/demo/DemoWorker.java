@@ -37,6 +37,8 @@ public final class DemoWorker {
                 .getBytes(StandardCharsets.UTF_8);
         byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
 
+        // Without TCP_NODELAY the JDK server's header and body writes meet Nagle and delayed ACK: ~40 ms a response.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
         server.setExecutor(executor);
@@ -54,6 +56,10 @@ public final class DemoWorker {
         try (exchange) {
             exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
             exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            if ("close".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Connection"))) {
+                // The JDK server closes such a connection; say so, as HTTP/1.1 asks.
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
