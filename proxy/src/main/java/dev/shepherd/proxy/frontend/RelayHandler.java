@@ -55,16 +55,15 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        metrics.buffered(buf.readableBytes());
         if (peer == null) {
             if (held == null) {
                 held = new ArrayList<>(2);
             }
             held.add(buf);
-            metrics.buffered(buf.readableBytes());
-            return;
+        } else {
+            forward(ctx.channel(), buf);
         }
-        metrics.buffered(buf.readableBytes());
-        forward(ctx.channel(), buf);
     }
 
     /** Writes {@code buf}, already counted as buffered, to the peer; reads again once it is written. */
