@@ -24,7 +24,6 @@ public final class FrontendServer implements AutoCloseable {
     private final EndpointGroup group;
     private final Transport transport;
     private final FrontendMetrics metrics = new FrontendMetrics();
-    private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
     private Channel serverChannel;
 
@@ -36,7 +35,6 @@ public final class FrontendServer implements AutoCloseable {
         this.settings = settings;
         this.group = group;
         this.transport = transport;
-        this.acceptGroup = transport.newGroup(1, "shepherd-accept");
         this.ioGroup = transport.newGroup(settings.eventLoopThreads(), "shepherd-io");
         metrics.bindTo(registry);
     }
@@ -54,7 +52,7 @@ public final class FrontendServer implements AutoCloseable {
                 metrics);
         long idleNanos = settings.idleTimeout().toNanos();
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
+                .group(ioGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new ConnectionLimiter(settings.maxConnections()))
@@ -102,7 +100,6 @@ public final class FrontendServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
-        acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
