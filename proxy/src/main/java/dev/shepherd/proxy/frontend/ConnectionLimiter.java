@@ -44,7 +44,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private void admit(ChannelHandlerContext ctx, Channel child) {
         open++;
-        child.closeFuture().addListener(closed -> ctx.executor().execute(() -> released(ctx)));
+        child.closeFuture().addListener(closed -> {
+            if (!ctx.executor().isShuttingDown()) {
+                ctx.executor().execute(() -> released(ctx));
+            }
+        });
         ctx.fireChannelRead(child);
     }
 

@@ -15,10 +15,10 @@ class LimitsTest {
     void clientsPastMaxConnectionsWaitAndAreServedWhenASlotFrees() throws Exception {
         try (TestServer server = TestServer.echo("echo");
                 RunningProxy proxy = RunningProxy.inFrontOf("max-connections = 2", server);
-                Socket first = proxy.connect();
-                Socket second = proxy.connect()) {
-            assertEchoes(first, 'a');
-            assertEchoes(second, 'b');
+                Socket stays = proxy.connect()) {
+            Socket leaves = proxy.connect();
+            assertEchoes(leaves, 'a');
+            assertEchoes(stays, 'b');
 
             try (Socket third = proxy.connect()) {
                 third.getOutputStream().write('c');
@@ -26,13 +26,13 @@ class LimitsTest {
                 assertThatThrownBy(() -> third.getInputStream().read())
                         .as("the third client waits, neither served nor closed")
                         .isInstanceOf(SocketTimeoutException.class);
-                assertEchoes(first, 'd');
-                assertEchoes(second, 'e');
+                assertEchoes(leaves, 'd');
+                assertEchoes(stays, 'e');
 
-                first.close();
+                leaves.close();
                 third.setSoTimeout(5_000);
                 assertThat(third.getInputStream().read()).isEqualTo('c');
-                assertEchoes(second, 'f');
+                assertEchoes(stays, 'f');
             }
         }
     }
