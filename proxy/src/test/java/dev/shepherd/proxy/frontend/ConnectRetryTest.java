@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +47,21 @@ class ConnectRetryTest {
                 assertThat(a.accepted() + b.accepted()).isEqualTo(1000);
                 assertThat(proxy.failures(FailureReason.CONNECT_REFUSED)).isGreaterThanOrEqualTo(300);
             }
+        }
+    }
+
+    @Test
+    void aSilentEndpointTimesOutAndTheNextOneServesTheClient() throws Exception {
+        try (SilentEndpoint silent = new SilentEndpoint(); TestServer echo = TestServer.echo("echo");
+                RunningProxy proxy = new RunningProxy("connect-timeout = 300ms", List.of(silent.endpoint(), echo.endpoint()))) {
+            for (int i = 0; i < 2; i++) {
+                try (Socket client = proxy.connect()) {
+                    client.getOutputStream().write('x');
+                    assertThat(client.getInputStream().read()).isEqualTo('x');
+                }
+            }
+            assertThat(proxy.failures(FailureReason.CONNECT_TIMEOUT)).isGreaterThanOrEqualTo(1);
+            assertThat(echo.accepted()).isEqualTo(2);
         }
     }
 
@@ -89,5 +108,40 @@ class ConnectRetryTest {
             }
         }
         return failed;
+    }
+
+    /**
+     * A listening socket that never accepts, its accept queue filled: the kernel drops further
+     * SYNs, so a connect to it neither succeeds nor is refused, only times out.
+     */
+    private static final class SilentEndpoint implements AutoCloseable {
+        private final ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        private final List<Socket> fillers = new ArrayList<>();
+
+        SilentEndpoint() throws IOException {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), listening.getLocalPort());
+            for (int i = 0; i < 16; i++) {
+                Socket filler = new Socket();
+                fillers.add(filler);
+                try {
+                    filler.connect(address, 200);
+                } catch (SocketTimeoutException full) {
+                    return;
+                }
+            }
+            throw new IllegalStateException("the accept queue of " + address + " never filled");
+        }
+
+        Endpoint endpoint() {
+            return Endpoint.parse("127.0.0.1:" + listening.getLocalPort());
+        }
+
+        @Override
+        public void close() throws IOException {
+            for (Socket filler : fillers) {
+                filler.close();
+            }
+            listening.close();
+        }
     }
 }
