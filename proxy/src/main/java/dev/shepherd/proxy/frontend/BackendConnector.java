@@ -124,8 +124,16 @@ final class BackendConnector {
         return null;
     }
 
+    /** The endpoint's address, resolved once as HAProxy does at start-up; a failed lookup is tried again next time. */
     private InetSocketAddress address(Endpoint endpoint) {
-        return addresses.computeIfAbsent(endpoint, e -> new InetSocketAddress(e.host(), e.port()));
+        InetSocketAddress address = addresses.get(endpoint);
+        if (address == null) {
+            address = new InetSocketAddress(endpoint.host(), endpoint.port());
+            if (!address.isUnresolved()) {
+                addresses.put(endpoint, address);
+            }
+        }
+        return address;
     }
 
     private static void giveUp(Channel client, FailureReason reason, Set<Endpoint> tried) {
