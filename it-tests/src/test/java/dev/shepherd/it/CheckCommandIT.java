@@ -82,6 +82,25 @@ class CheckCommandIT {
     }
 
     @Test
+    void theConfigOptionWorksBeforeAndAfterTheCommandName() throws Exception {
+        for (List<String> args : List.of(List.of("check", "-c", "conf/sidecar.conf"), List.of("-c", "conf/sidecar.conf", "check"))) {
+            try (JavaProcess check = JavaProcess.shepherd(List.of(), args.toArray(String[]::new))) {
+                assertThat(check.awaitExit(EXIT)).as(args.toString()).isEqualTo(0);
+                assertThat(check.lines().get(0)).as(args.toString()).isEqualTo("conf/sidecar.conf: OK");
+            }
+        }
+    }
+
+    @Test
+    void aFractionFromASystemPropertyIsRejected() throws Exception {
+        try (JavaProcess check = JavaProcess.shepherd(List.of("-Dshepherd.connect-attempts=2.7"), "check", "-c", "conf/sidecar.conf")) {
+            assertThat(check.awaitExit(EXIT)).isEqualTo(2);
+            assertThat(check.lines()).containsExactly(
+                    "system properties: Invalid value at 'shepherd.connect-attempts': must be a whole number, got 2.7");
+        }
+    }
+
+    @Test
     void versionAndHelpWorkOnEveryCommand() throws Exception {
         try (JavaProcess version = JavaProcess.shepherd(List.of(), "--version")) {
             assertThat(version.awaitExit(EXIT)).isEqualTo(0);

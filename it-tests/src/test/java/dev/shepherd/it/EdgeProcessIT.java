@@ -42,7 +42,7 @@ class EdgeProcessIT {
             }
 
             edge.signal("TERM");
-            edge.awaitExit(Duration.ofSeconds(15));
+            assertThat(edge.awaitExit(Duration.ofSeconds(15))).isZero();
             assertThat(edge.lines()).anyMatch(line -> line.contains("Edge - stopped"));
         }
     }
@@ -58,7 +58,7 @@ class EdgeProcessIT {
             assertThat(edge.lines()).anyMatch(line -> line.contains("balance         round-robin"));
 
             edge.signal("INT");
-            edge.awaitExit(Duration.ofSeconds(15));
+            assertThat(edge.awaitExit(Duration.ofSeconds(15))).isZero();
             assertThat(edge.lines()).anyMatch(line -> line.contains("Edge - stopped"));
         }
     }

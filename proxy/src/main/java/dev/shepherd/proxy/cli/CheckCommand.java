@@ -3,7 +3,7 @@ package dev.shepherd.proxy.cli;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -11,17 +11,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Validate the settings, print the effective ones and exit 0; or print the error and exit 2.")
 final class CheckCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOption config;
+    @ParentCommand
+    ShepherdCommand parent;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        ShepherdSettings settings = config.load();
+        ShepherdSettings settings = parent.config.load();
         var out = spec.commandLine().getOut();
-        out.println(config.describe() + ": OK");
+        out.println(parent.config.describe() + ": OK");
         SettingsSummary.lines(settings).forEach(line -> out.println("  " + line));
         out.flush();
         return 0;

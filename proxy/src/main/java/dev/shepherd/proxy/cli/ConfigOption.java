@@ -5,12 +5,13 @@ import dev.shepherd.proxy.config.ShepherdSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** The {@code -c FILE} option shared by the commands that read settings. */
+/** The {@code -c FILE} option: given to {@code shepherd}, it is inherited by every subcommand, before or after its name. */
 final class ConfigOption {
     static final Path DEFAULT_FILE = Path.of("conf", "shepherd.conf");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "HOCON settings file. Default: conf/shepherd.conf when it exists, else the built-in defaults.")
     Path file;
 

@@ -7,29 +7,31 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 
-/** {@code shepherd run -c FILE}: runs the edge until SIGTERM or SIGINT. */
+/** {@code shepherd run -c FILE}: runs the edge until SIGTERM or SIGINT, then stops it and exits 0. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the edge (the default command). Stops gracefully on SIGTERM or Ctrl-C.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
-    @Mixin
-    ConfigOption config;
+    @ParentCommand
+    ShepherdCommand parent;
 
     @Override
     public Integer call() throws InterruptedException {
-        ShepherdSettings settings = config.load();
-        log.info("settings from {}", config.describe());
+        ShepherdSettings settings = parent.config.load();
+        log.info("settings from {}", parent.config.describe());
         SettingsSummary.lines(settings).forEach(line -> log.info("  {}", line));
         Edge edge = Edge.start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
+        // The edge runs until the JVM is asked to stop: SIGTERM, SIGINT (Ctrl-C) or SIGHUP. Nothing
+        // else ends this command, so the hook can report a requested stop as success: without the
+        // halt the JVM would exit 128 + signal, which service managers count as a failure.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             edge.close();
-            stopped.countDown();
+            Runtime.getRuntime().halt(0);
         }, "shepherd-shutdown"));
-        stopped.await();
+        new CountDownLatch(1).await();
         return 0;
     }
 }

@@ -15,7 +15,7 @@ final class ShepherdCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RunCommand run = new RunCommand();
-        run.config = config;
+        run.parent = this;
         return run.call();
     }
 }

@@ -70,6 +70,14 @@ final class ConfigReader {
         return intAtLeast(path, min);
     }
 
+    Duration durationAtLeast(String path, Duration min) {
+        Duration value = positiveDuration(path);
+        if (value.compareTo(min) < 0) {
+            throw bad(path, "must be at least " + min.toMillis() + "ms, got '" + config.getValue(path).unwrapped() + "'");
+        }
+        return value;
+    }
+
     Duration positiveDuration(String path) {
         Duration value = config.getDuration(path);
         Object text = config.getValue(path).unwrapped();
@@ -94,9 +102,9 @@ final class ConfigReader {
     /** An int, refusing a fraction such as 2.5 that getInt would silently cut to 2. */
     private int wholeNumber(String path) {
         int value = config.getInt(path);
-        Object raw = config.getValue(path).unwrapped();
-        if (raw instanceof Number number && number.doubleValue() != value) {
-            throw bad(path, "must be a whole number, got " + raw);
+        Number number = config.getNumber(path); // as getInt reads it, "2.5" from a system property included
+        if (number.doubleValue() != value) {
+            throw bad(path, "must be a whole number, got " + number);
         }
         return value;
     }

@@ -81,7 +81,8 @@ public final class SettingsLoader {
         return new ShepherdSettings(
                 listen,
                 in.oneOf("shepherd.balance", BalanceType.class),
-                in.positiveDuration("shepherd.connect-timeout"),
+                // Netty counts whole milliseconds, and 0 would mean no timeout at all.
+                in.durationAtLeast("shepherd.connect-timeout", Duration.ofMillis(1)),
                 in.intAtLeast("shepherd.connect-attempts", 1),
                 in.positiveDuration("shepherd.idle-timeout"),
                 in.intAtLeast("shepherd.max-connections", 1),
@@ -102,7 +103,7 @@ public final class SettingsLoader {
                     "workers.command must be the worker's command line, e.g. [\"java\", \"-jar\", \"app.jar\"], when workers.count is not 0");
         }
         int firstPort = in.port("shepherd.workers.first-port");
-        if (count > 0 && firstPort + count - 1 > 65535) {
+        if (count > 0 && (long) firstPort + count - 1 > 65535) {
             throw in.bad("shepherd.workers.first-port",
                     "leaves no room for " + count + " workers below port 65535");
         }

@@ -48,27 +48,25 @@ public final class EndpointGroup {
         return member == null ? 0 : member.active.get();
     }
 
-    /** Counts a connection to {@code endpoint} unless it already has {@code cap} open; says which. */
-    public boolean tryOpenConnection(Endpoint endpoint, int cap) {
+    /**
+     * Counts a connection to {@code endpoint} unless it already has {@code cap} open.
+     *
+     * @return the lease to release when the connection closes, or {@code null} at the cap or for an
+     *     endpoint not in the group
+     */
+    public Lease tryOpenConnection(Endpoint endpoint, int cap) {
         Member member = members.get(endpoint);
         if (member == null) {
-            return false;
+            return null;
         }
         while (true) {
             int active = member.active.get();
             if (active >= cap) {
-                return false;
+                return null;
             }
             if (member.active.compareAndSet(active, active + 1)) {
-                return true;
+                return new Lease(endpoint, member);
             }
-        }
-    }
-
-    public void connectionClosed(Endpoint endpoint) {
-        Member member = members.get(endpoint);
-        if (member != null) {
-            member.active.decrementAndGet();
         }
     }
 
@@ -79,5 +77,33 @@ public final class EndpointGroup {
     private static final class Member {
         final AtomicInteger active = new AtomicInteger();
         boolean eligible; // written and read under the group's lock
+    }
+
+    /**
+     * One connection counted on an endpoint. It is released on the member it was taken from, so a
+     * connection that outlives its endpoint's removal never touches a re-added endpoint's count.
+     * Used from the connection's own event loop only.
+     */
+    public static final class Lease {
+        private final Endpoint endpoint;
+        private final Member member;
+        private boolean released;
+
+        private Lease(Endpoint endpoint, Member member) {
+            this.endpoint = endpoint;
+            this.member = member;
+        }
+
+        public Endpoint endpoint() {
+            return endpoint;
+        }
+
+        /** Uncounts the connection; later calls do nothing. */
+        public void release() {
+            if (!released) {
+                released = true;
+                member.active.decrementAndGet();
+            }
+        }
     }
 }

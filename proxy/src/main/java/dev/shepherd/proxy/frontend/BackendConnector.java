@@ -11,7 +11,12 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.resolver.AddressResolver;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,8 +44,10 @@ final class BackendConnector {
     private final ProxyProtocol proxyProtocol;
     private final FrontendMetrics metrics;
     private final Map<Endpoint, InetSocketAddress> addresses = new ConcurrentHashMap<>();
+    private final AddressResolverGroup<InetSocketAddress> dns;
 
-    BackendConnector(EndpointGroup group, LoadBalancer balancer, Transport transport, int connectTimeoutMillis,
+    BackendConnector(EndpointGroup group, LoadBalancer balancer, Transport transport,
+            AddressResolverGroup<InetSocketAddress> dns, int connectTimeoutMillis,
             int connectAttempts, int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
         this.group = group;
         this.balancer = balancer;
@@ -48,6 +55,7 @@ final class BackendConnector {
         this.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint;
         this.proxyProtocol = proxyProtocol;
         this.metrics = metrics;
+        this.dns = dns;
         this.template = new Bootstrap()
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
@@ -70,8 +78,8 @@ final class BackendConnector {
             giveUp(client, lastFailure, tried);
             return;
         }
-        Endpoint endpoint = reserve(tried);
-        if (endpoint == null) {
+        EndpointGroup.Lease lease = reserve(tried);
+        if (lease == null) {
             if (tried.isEmpty()) {
                 lastFailure = group.eligible().isEmpty() ? FailureReason.NO_ELIGIBLE_ENDPOINT : FailureReason.OVER_CAPACITY;
                 metrics.failed(lastFailure);
@@ -79,7 +87,30 @@ final class BackendConnector {
             giveUp(client, lastFailure, tried);
             return;
         }
-        tried.add(endpoint);
+        tried.add(lease.endpoint());
+        InetSocketAddress address = address(lease.endpoint());
+        if (!address.isUnresolved()) {
+            connect(client, connected, tried, lease, address);
+            return;
+        }
+        AddressResolver<InetSocketAddress> resolver;
+        try {
+            resolver = dns.getResolver(client.eventLoop()); // opens the loop's DNS socket the first time
+        } catch (RuntimeException e) {
+            failed(client, connected, tried, lease, e);
+            return;
+        }
+        resolver.resolve(address).addListener((Future<InetSocketAddress> resolved) -> {
+            if (resolved.isSuccess()) {
+                connect(client, connected, tried, lease, resolved.getNow());
+            } else {
+                failed(client, connected, tried, lease, resolved.cause());
+            }
+        });
+    }
+
+    private void connect(Channel client, BiConsumer<Channel, Channel> connected, Set<Endpoint> tried,
+            EndpointGroup.Lease lease, InetSocketAddress address) {
         ChannelFuture connecting = template.clone(client.eventLoop())
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -90,50 +121,55 @@ final class BackendConnector {
                         backend.pipeline().addLast(new BackendHandler(client, metrics));
                     }
                 })
-                .connect(address(endpoint));
+                .connect(address);
         connecting.addListener((ChannelFutureListener) done -> {
             if (done.isSuccess()) {
                 Channel backend = done.channel();
-                backend.closeFuture().addListener(closed -> group.connectionClosed(endpoint));
+                backend.closeFuture().addListener(closed -> lease.release());
                 if (proxyProtocol != ProxyProtocol.OFF) {
                     backend.writeAndFlush(ProxyProtocolHeader.of(proxyProtocol, client));
                 }
                 connected.accept(client, backend);
             } else {
-                group.connectionClosed(endpoint);
-                FailureReason reason = reasonOf(done.cause());
-                metrics.failed(reason);
-                log.debug("{}: connect to endpoint {} failed ({}): {}", client, endpoint, reason.tag(), done.cause().toString());
-                attempt(client, connected, tried, reason);
+                failed(client, connected, tried, lease, done.cause());
             }
         });
     }
 
+    private void failed(Channel client, BiConsumer<Channel, Channel> connected, Set<Endpoint> tried,
+            EndpointGroup.Lease lease, Throwable cause) {
+        lease.release();
+        FailureReason reason = reasonOf(cause);
+        metrics.failed(reason);
+        log.debug("{}: connect to endpoint {} failed ({}): {}", client, lease.endpoint(), reason.tag(), cause.toString());
+        attempt(client, connected, tried, reason);
+    }
+
     /** Picks an untried eligible endpoint below its connection cap and counts the connection on it. */
-    private Endpoint reserve(Set<Endpoint> tried) {
+    private EndpointGroup.Lease reserve(Set<Endpoint> tried) {
         List<Endpoint> candidates = new ArrayList<>(group.eligible());
         candidates.removeIf(endpoint -> tried.contains(endpoint)
                 || group.activeConnections(endpoint) >= maxConnectionsPerEndpoint);
         while (!candidates.isEmpty()) {
             Endpoint endpoint = balancer.select(candidates, group::activeConnections);
-            if (group.tryOpenConnection(endpoint, maxConnectionsPerEndpoint)) {
-                return endpoint;
+            EndpointGroup.Lease lease = group.tryOpenConnection(endpoint, maxConnectionsPerEndpoint);
+            if (lease != null) {
+                return lease;
             }
             candidates.remove(endpoint);
         }
         return null;
     }
 
-    /** The endpoint's address, resolved once as HAProxy does at start-up; a failed lookup is tried again next time. */
+    /**
+     * The endpoint's address: an IP literal as it is; a host name unresolved, for the non-blocking
+     * DNS resolver (which caches by the records' TTL) to look up off the event loop.
+     */
     private InetSocketAddress address(Endpoint endpoint) {
-        InetSocketAddress address = addresses.get(endpoint);
-        if (address == null) {
-            address = new InetSocketAddress(endpoint.host(), endpoint.port());
-            if (!address.isUnresolved()) {
-                addresses.put(endpoint, address);
-            }
-        }
-        return address;
+        return addresses.computeIfAbsent(endpoint, e -> {
+            InetAddress literal = NetUtil.createInetAddressFromIpAddressString(e.host());
+            return literal != null ? new InetSocketAddress(literal, e.port()) : InetSocketAddress.createUnresolved(e.host(), e.port());
+        });
     }
 
     private static void giveUp(Channel client, FailureReason reason, Set<Endpoint> tried) {

@@ -37,7 +37,8 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        waiting.forEach(Channel::close);
+        // Accepted but never registered with a loop: close() would throw, as in Netty's own acceptor.
+        waiting.forEach(child -> child.unsafe().closeForcibly());
         waiting.clear();
         ctx.fireChannelInactive();
     }

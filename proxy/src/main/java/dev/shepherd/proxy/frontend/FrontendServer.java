@@ -10,6 +10,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,7 @@ public final class FrontendServer implements AutoCloseable {
     private final Transport transport;
     private final FrontendMetrics metrics = new FrontendMetrics();
     private final EventLoopGroup ioGroup;
+    private final DnsAddressResolverGroup resolver;
     private Channel serverChannel;
 
     public FrontendServer(ShepherdSettings settings, EndpointGroup group, MeterRegistry registry) {
@@ -36,6 +39,7 @@ public final class FrontendServer implements AutoCloseable {
         this.group = group;
         this.transport = transport;
         this.ioGroup = transport.newGroup(settings.eventLoopThreads(), "shepherd-io");
+        this.resolver = new DnsAddressResolverGroup(transport.datagramChannel(), DnsServerAddressStreamProviders.platformDefault());
         metrics.bindTo(registry);
     }
 
@@ -45,6 +49,7 @@ public final class FrontendServer implements AutoCloseable {
                 group,
                 settings.balance().newBalancer(),
                 transport,
+                resolver,
                 (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()),
                 settings.connectAttempts(),
                 settings.maxConnectionsPerEndpoint(),
@@ -69,8 +74,9 @@ public final class FrontendServer implements AutoCloseable {
                 });
         ChannelFuture bound = bootstrap.bind(settings.listen().host(), settings.listen().port()).await();
         if (!bound.isSuccess()) {
-            throw new IllegalStateException("cannot listen on " + settings.listen() + ": " + bound.cause().getMessage(),
-                    bound.cause());
+            Throwable cause = bound.cause();
+            throw new IllegalStateException("cannot listen on " + settings.listen() + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
         serverChannel = bound.channel();
         serverChannel.pipeline().addLast(new AcceptErrorLogger(10, TimeUnit.SECONDS, System::nanoTime));
@@ -101,5 +107,6 @@ public final class FrontendServer implements AutoCloseable {
             serverChannel.close().syncUninterruptibly();
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        resolver.close();
     }
 }

@@ -3,26 +3,32 @@ package dev.shepherd.proxy.frontend;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** The socket transport: Linux epoll when its native library loads, Java NIO otherwise. */
 public enum Transport {
-    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class),
-    NIO(NioServerSocketChannel.class, NioSocketChannel.class);
+    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class, EpollDatagramChannel.class),
+    NIO(NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class);
 
     private final Class<? extends ServerChannel> serverChannel;
     private final Class<? extends SocketChannel> socketChannel;
+    private final Class<? extends DatagramChannel> datagramChannel;
 
-    Transport(Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> socketChannel) {
+    Transport(Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> socketChannel,
+            Class<? extends DatagramChannel> datagramChannel) {
         this.serverChannel = serverChannel;
         this.socketChannel = socketChannel;
+        this.datagramChannel = datagramChannel;
     }
 
     /** Epoll when available, NIO otherwise. */
@@ -46,5 +52,10 @@ public enum Transport {
 
     public Class<? extends SocketChannel> socketChannel() {
         return socketChannel;
+    }
+
+    /** For the DNS resolver of endpoint host names. */
+    public Class<? extends DatagramChannel> datagramChannel() {
+        return datagramChannel;
     }
 }

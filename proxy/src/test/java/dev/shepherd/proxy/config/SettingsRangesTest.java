@@ -81,6 +81,14 @@ class SettingsRangesTest {
     }
 
     @Test
+    void aConnectTimeoutBelowOneMillisecondIsRejectedSinceNettyWouldReadItAsNoTimeout() {
+        assertThatThrownBy(() -> sidecar("connect-timeout = 500us"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.connect-timeout': must be at least 1ms, got '500us'");
+        assertThat(sidecar("connect-timeout = 1ms").connectTimeout()).hasMillis(1);
+    }
+
+    @Test
     void aFractionWhereAWholeNumberBelongsIsRejected() {
         assertThatThrownBy(() -> sidecar("connect-attempts = 2.5"))
                 .isInstanceOf(ConfigException.BadValue.class)

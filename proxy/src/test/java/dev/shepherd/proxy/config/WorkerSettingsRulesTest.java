@@ -77,6 +77,13 @@ class WorkerSettingsRulesTest {
     }
 
     @Test
+    void aHugeWorkerCountDoesNotOverflowThePortCheck() {
+        assertThatThrownBy(() -> sidecar("workers.count = 2147483647, " + COMMAND))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageContaining("Invalid value at 'shepherd.workers.first-port'");
+    }
+
+    @Test
     void workersWhosePortsWouldPassPort65535AreRejected() {
         assertThatThrownBy(() -> sidecar("workers.count = 3, workers.first-port = 65534, " + COMMAND))
                 .isInstanceOf(ConfigException.BadValue.class)

@@ -66,6 +66,17 @@ class ConnectRetryTest {
     }
 
     @Test
+    void anEndpointNamedByHostNameIsResolvedAndServes() throws Exception {
+        try (TestServer echo = TestServer.echo("echo");
+                RunningProxy proxy = new RunningProxy("", List.of(Endpoint.parse("localhost:" + echo.port())));
+                Socket client = proxy.connect()) {
+            client.getOutputStream().write('h');
+            assertThat(client.getInputStream().read()).isEqualTo('h');
+            assertThat(echo.accepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void clientIsClosedWhenEveryAttemptIsRefused() throws Exception {
         List<Endpoint> endpoints = List.of(TestServer.refusingEndpoint(), TestServer.refusingEndpoint());
         try (RunningProxy proxy = new RunningProxy("connect-attempts = 3", endpoints);
