@@ -1,11 +1,11 @@
 package dev.shepherd.proxy.cli;
 
+import dev.shepherd.proxy.config.ConfigNames;
 import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.config.WorkerSettings;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /** The effective settings in a few lines, for {@code check} and the start-up log. */
 final class SettingsSummary {
@@ -20,14 +20,14 @@ final class SettingsSummary {
                         + ", command " + String.join(" ", w.command());
         return List.of(
                 "listen          " + s.listen(),
-                "balance         " + kebab(s.balance()) + ", connect-timeout " + format(s.connectTimeout())
+                "balance         " + ConfigNames.of(s.balance()) + ", connect-timeout " + format(s.connectTimeout())
                         + ", connect-attempts " + s.connectAttempts(),
                 "workers         " + workers,
                 "backends        " + (s.backends().isEmpty() ? "none" : s.backends().toString()),
                 "limits          max-connections " + s.maxConnections() + ", per endpoint "
                         + s.maxConnectionsPerEndpoint() + ", idle-timeout " + format(s.idleTimeout()),
-                "proxy-protocol  " + kebab(s.proxyProtocol()) + ", event-loop-threads " + s.eventLoopThreads(),
-                "health-check    " + kebab(h.type()) + (h.type() == HealthCheckSettings.Type.HTTP ? " GET " + h.path() : "")
+                "proxy-protocol  " + ConfigNames.of(s.proxyProtocol()) + ", event-loop-threads " + s.eventLoopThreads(),
+                "health-check    " + ConfigNames.of(h.type()) + (h.type() == HealthCheckSettings.Type.HTTP ? " GET " + h.path() : "")
                         + " every " + format(h.interval()) + ", timeout " + format(h.timeout())
                         + ", rise " + h.rise() + ", fall " + h.fall(),
                 "admin           " + s.admin().listen() + (s.admin().token().isEmpty() ? ", no token" : ", token set"));
@@ -45,9 +45,5 @@ final class SettingsSummary {
             return millis / 1000 + "s";
         }
         return millis + "ms";
-    }
-
-    private static String kebab(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

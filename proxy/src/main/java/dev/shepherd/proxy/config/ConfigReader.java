@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -91,11 +90,11 @@ final class ConfigReader {
     <E extends Enum<E>> E oneOf(String path, Class<E> type) {
         String text = config.getString(path);
         for (E constant : type.getEnumConstants()) {
-            if (kebab(constant).equals(text)) {
+            if (ConfigNames.of(constant).equals(text)) {
                 return constant;
             }
         }
-        String allowed = Arrays.stream(type.getEnumConstants()).map(ConfigReader::kebab).collect(Collectors.joining(", "));
+        String allowed = Arrays.stream(type.getEnumConstants()).map(ConfigNames::of).collect(Collectors.joining(", "));
         throw bad(path, "must be one of " + allowed + ", got '" + text + "'");
     }
 
@@ -124,10 +123,6 @@ final class ConfigReader {
 
     ConfigException.BadValue bad(String path, String why) {
         return new ConfigException.BadValue(config.getValue(path).origin(), path, why);
-    }
-
-    static String kebab(Enum<?> constant) {
-        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** typesafe-config would read a bare number such as {@code 30} as milliseconds; reference.conf promises a unit. */

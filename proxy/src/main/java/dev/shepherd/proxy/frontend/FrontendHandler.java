@@ -9,12 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
  */
 final class FrontendHandler extends RelayHandler {
     private final BackendConnector connector;
-    private final FrontendMetrics metrics;
 
     FrontendHandler(BackendConnector connector, FrontendMetrics metrics) {
         super(metrics, null);
         this.connector = connector;
-        this.metrics = metrics;
     }
 
     @Override

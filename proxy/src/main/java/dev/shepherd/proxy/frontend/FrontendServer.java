@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.frontend;
 
+import dev.shepherd.proxy.config.ConfigNames;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,7 +87,7 @@ public final class FrontendServer implements AutoCloseable {
         }
         log.info("front proxy listening on {}:{} ({} transport, {} event-loop threads, balance {})",
                 settings.listen().host(), address.getPort(), transport.name().toLowerCase(Locale.ROOT),
-                settings.eventLoopThreads(), settings.balance().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                settings.eventLoopThreads(), ConfigNames.of(settings.balance()));
         return address;
     }
 

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 abstract class RelayHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
 
-    private final FrontendMetrics metrics;
+    final FrontendMetrics metrics;
     private Channel peer;
     /** What arrived before there was a peer: epoll reads pending data when it sees the FIN, asked or not. */
     private List<ByteBuf> held;
