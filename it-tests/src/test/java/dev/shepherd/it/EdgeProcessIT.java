@@ -48,17 +48,34 @@ class EdgeProcessIT {
     }
 
     @Test
-    void theDefaultConfigStartsLogsItsSettingsAndStopsCleanlyOnCtrlC() throws Exception {
+    void theDefaultConfigSpawnsTwoDemoWorkersServesThemInTurnAndStopsThemOnCtrlC() throws Exception {
         int listen = FreePort.reserve();
         int admin = FreePort.reserve();
+        int firstPort = FreePort.reserveRange(2);
         try (JavaProcess edge = JavaProcess.shepherd(List.of(
-                "-Dshepherd.listen.port=" + listen, "-Dshepherd.admin.port=" + admin))) {
+                "-Dshepherd.listen.port=" + listen, "-Dshepherd.admin.port=" + admin,
+                "-Dshepherd.workers.first-port=" + firstPort))) {
             edge.awaitLine("settings from conf/shepherd.conf", START);
             edge.awaitLine("front proxy listening on 0.0.0.0:" + listen, START);
             assertThat(edge.lines()).anyMatch(line -> line.contains("balance         round-robin"));
+            edge.awaitLine("worker 0 (pid", START);
+            edge.awaitLine("worker 1 (pid", START);
+
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String response = Http.get(listen);
+                assertThat(response).startsWith("HTTP/1.1 200");
+                bodies.add(response.substring(response.indexOf("\r\n\r\n") + 4));
+            }
+            assertThat(bodies.get(0)).isNotEqualTo(bodies.get(1)).isEqualTo(bodies.get(2));
+            assertThat(bodies.get(1)).isEqualTo(bodies.get(3));
+            assertThat(bodies).anyMatch(body -> body.startsWith("hello from worker 0 (pid ") && body.endsWith(", port " + firstPort + ")\n"));
+            assertThat(bodies).anyMatch(body -> body.startsWith("hello from worker 1 (pid ") && body.endsWith(", port " + (firstPort + 1) + ")\n"));
 
             edge.signal("INT");
             assertThat(edge.awaitExit(Duration.ofSeconds(15))).isZero();
+            assertThat(edge.lines()).anyMatch(line -> line.contains("worker 0 (pid") && line.contains("stopped after"));
+            assertThat(edge.lines()).anyMatch(line -> line.contains("worker 1 (pid") && line.contains("stopped after"));
             assertThat(edge.lines()).anyMatch(line -> line.contains("Edge - stopped"));
         }
     }

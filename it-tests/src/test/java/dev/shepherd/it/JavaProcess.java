@@ -71,7 +71,8 @@ final class JavaProcess implements AutoCloseable {
         return new JavaProcess(builder.start());
     }
 
-    private static String java() {
+    /** The java binary running the tests. */
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -3,6 +3,7 @@ package dev.shepherd.proxy.cli;
 import dev.shepherd.proxy.Edge;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +24,27 @@ final class RunCommand implements Callable<Integer> {
         ShepherdSettings settings = parent.config.load();
         log.info("settings from {}", parent.config.describe());
         SettingsSummary.lines(settings).forEach(line -> log.info("  {}", line));
-        Edge edge = Edge.start(settings);
-        // The edge runs until the JVM is asked to stop: SIGTERM, SIGINT (Ctrl-C) or SIGHUP. Nothing
-        // else ends this command, so the hook can report a requested stop as success: without the
+        // The edge runs until the JVM is asked to stop: SIGTERM, SIGINT (Ctrl-C) or SIGHUP. The hook
+        // is in place before the edge starts, so a signal during start-up still stops the workers;
+        // it waits for the start to end first. A requested stop is reported as success: without the
         // halt the JVM would exit 128 + signal, which service managers count as a failure.
+        CompletableFuture<Edge> started = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Edge edge;
+            try {
+                edge = started.join();
+            } catch (RuntimeException startFailed) {
+                return; // nothing runs; the exit status of the failure stands
+            }
             edge.close();
             Runtime.getRuntime().halt(0);
         }, "shepherd-shutdown"));
+        try {
+            started.complete(Edge.start(settings));
+        } catch (InterruptedException | RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
         new CountDownLatch(1).await();
         return 0;
     }

@@ -17,7 +17,7 @@ final class SettingsSummary {
         String workers = w.count() == 0
                 ? "none"
                 : w.count() + " on 127.0.0.1:" + w.firstPort() + ".." + (w.firstPort() + w.count() - 1)
-                        + ", command " + String.join(" ", w.command());
+                        + ", command " + (w.command().isEmpty() ? "(the demo worker)" : String.join(" ", w.command()));
         return List.of(
                 "listen          " + s.listen(),
                 "balance         " + ConfigNames.of(s.balance()) + ", connect-timeout " + format(s.connectTimeout())

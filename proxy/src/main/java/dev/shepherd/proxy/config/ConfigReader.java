@@ -58,6 +58,14 @@ final class ConfigReader {
     }
 
     /** {@code "auto"} (which becomes {@code auto}) or an integer >= {@code min}. */
+    double doubleAtLeast(String path, double min) {
+        double value = config.getDouble(path);
+        if (!(value >= min) || Double.isInfinite(value)) {
+            throw bad(path, "must be a number >= " + min + ", got " + value);
+        }
+        return value;
+    }
+
     int intOrAuto(String path, int min, int auto) {
         ConfigValue value = config.getValue(path);
         if (value.valueType() == ConfigValueType.STRING && AUTO.equals(value.unwrapped())) {

@@ -4,13 +4,26 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 
-/** When and how often a worker slot is respawned. */
+/**
+ * When a worker slot whose process exited is respawned: after {@code initialDelay}, growing by
+ * {@code multiplier} up to {@code maxDelay} while the worker keeps failing, back to
+ * {@code initialDelay} once a worker has run {@code minUptime}; more than {@code maxRestarts}
+ * within {@code window} and the slot is FAILED.
+ */
 public record RestartSettings(
-        Duration backoffMin, Duration backoffMax, int maxRestarts, Duration window, Duration unhealthyGrace) {
+        Duration initialDelay,
+        Duration maxDelay,
+        double multiplier,
+        Duration minUptime,
+        int maxRestarts,
+        Duration window) {
     public RestartSettings {
-        requireNonNull(backoffMin, "backoffMin");
-        requireNonNull(backoffMax, "backoffMax");
+        requireNonNull(initialDelay, "initialDelay");
+        requireNonNull(maxDelay, "maxDelay");
+        requireNonNull(minUptime, "minUptime");
         requireNonNull(window, "window");
-        requireNonNull(unhealthyGrace, "unhealthyGrace");
+        if (multiplier < 1.0) {
+            throw new IllegalArgumentException("multiplier must be >= 1, got " + multiplier);
+        }
     }
 }

@@ -98,26 +98,24 @@ public final class SettingsLoader {
     private WorkerSettings readWorkers(ConfigReader in) {
         int count = in.intOrAuto("shepherd.workers.count", 0, availableProcessors);
         List<String> command = in.config().getStringList("shepherd.workers.command");
-        if (count > 0 && command.isEmpty()) {
-            throw in.badPair("shepherd.workers.command", "shepherd.workers.count",
-                    "workers.command must be the worker's command line, e.g. [\"java\", \"-jar\", \"app.jar\"], when workers.count is not 0");
-        }
         int firstPort = in.port("shepherd.workers.first-port");
         if (count > 0 && (long) firstPort + count - 1 > 65535) {
             throw in.bad("shepherd.workers.first-port",
                     "leaves no room for " + count + " workers below port 65535");
         }
-        Duration backoffMin = in.positiveDuration("shepherd.workers.restart.backoff-min");
-        Duration backoffMax = in.positiveDuration("shepherd.workers.restart.backoff-max");
-        if (backoffMax.compareTo(backoffMin) < 0) {
-            throw in.bad("shepherd.workers.restart.backoff-max", "must be >= restart.backoff-min (" + backoffMin + ")");
+        Duration initialDelay = in.positiveDuration("shepherd.workers.restart.initial-delay");
+        Duration maxDelay = in.positiveDuration("shepherd.workers.restart.max-delay");
+        if (maxDelay.compareTo(initialDelay) < 0) {
+            throw in.badPair("shepherd.workers.restart.max-delay", "shepherd.workers.restart.initial-delay",
+                    "restart.max-delay must be >= restart.initial-delay, got " + maxDelay + " < " + initialDelay);
         }
         RestartSettings restart = new RestartSettings(
-                backoffMin,
-                backoffMax,
+                initialDelay,
+                maxDelay,
+                in.doubleAtLeast("shepherd.workers.restart.multiplier", 1.0),
+                in.positiveDuration("shepherd.workers.restart.min-uptime"),
                 in.intAtLeast("shepherd.workers.restart.max-restarts", 1),
-                in.positiveDuration("shepherd.workers.restart.window"),
-                in.positiveDuration("shepherd.workers.restart.unhealthy-grace"));
+                in.positiveDuration("shepherd.workers.restart.window"));
         Duration heartbeatInterval = in.positiveDuration("shepherd.workers.heartbeat.interval");
         Duration heartbeatTimeout = in.positiveDuration("shepherd.workers.heartbeat.timeout");
         if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
@@ -131,6 +129,8 @@ public final class SettingsLoader {
                 readEnv(in, "shepherd.workers.env"),
                 in.positiveDuration("shepherd.workers.ready-timeout"),
                 in.positiveDuration("shepherd.workers.stop-timeout"),
+                in.positiveDuration("shepherd.workers.kill-timeout"),
+                in.positiveDuration("shepherd.workers.unhealthy-restart-after"),
                 restart,
                 new HeartbeatSettings(heartbeatInterval, heartbeatTimeout));
     }

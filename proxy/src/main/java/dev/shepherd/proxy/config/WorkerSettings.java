@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The worker JVMs Shepherd spawns; {@code count == 0} means none. */
+/** The worker JVMs Shepherd spawns; {@code count == 0} means none, an empty command the demo worker. */
 public record WorkerSettings(
         int count,
         List<String> command,
@@ -14,6 +14,8 @@ public record WorkerSettings(
         Map<String, String> env,
         Duration readyTimeout,
         Duration stopTimeout,
+        Duration killTimeout,
+        Duration unhealthyRestartAfter,
         RestartSettings restart,
         HeartbeatSettings heartbeat) {
     public WorkerSettings {
@@ -21,6 +23,8 @@ public record WorkerSettings(
         env = Map.copyOf(requireNonNull(env, "env"));
         requireNonNull(readyTimeout, "readyTimeout");
         requireNonNull(stopTimeout, "stopTimeout");
+        requireNonNull(killTimeout, "killTimeout");
+        requireNonNull(unhealthyRestartAfter, "unhealthyRestartAfter");
         requireNonNull(restart, "restart");
         requireNonNull(heartbeat, "heartbeat");
     }

@@ -101,12 +101,17 @@ public final class FrontendServer implements AutoCloseable {
         return metrics.activeClients();
     }
 
-    /** Stops accepting, closes every pair, and stops the event loops. */
-    @Override
-    public void close() {
+    /** Closes the listening socket; open pairs carry on. */
+    public void stopAccepting() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+    }
+
+    /** Stops accepting, closes every pair, and stops the event loops. */
+    @Override
+    public void close() {
+        stopAccepting();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         resolver.close();
     }

@@ -36,12 +36,15 @@ class FullSettingsFileTest {
                 env { JAVA_OPTS = "-Xmx256m", MODE = prod }
                 ready-timeout = 45s
                 stop-timeout = 5s
+                kill-timeout = 4s
+                unhealthy-restart-after = 20s
                 restart {
-                  backoff-min = 1s
-                  backoff-max = 1m
+                  initial-delay = 1s
+                  multiplier = 1.5
+                  max-delay = 1m
+                  min-uptime = 30s
                   max-restarts = 7
                   window = 10m
-                  unhealthy-grace = 20s
                 }
                 heartbeat { interval = 2s, timeout = 6s }
               }
@@ -85,8 +88,10 @@ class FullSettingsFileTest {
         assertThat(workers.env()).containsOnly(entry("JAVA_OPTS", "-Xmx256m"), entry("MODE", "prod"));
         assertThat(workers.readyTimeout()).isEqualTo(Duration.ofSeconds(45));
         assertThat(workers.stopTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(workers.killTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(workers.unhealthyRestartAfter()).isEqualTo(Duration.ofSeconds(20));
         assertThat(workers.restart()).isEqualTo(new RestartSettings(
-                Duration.ofSeconds(1), Duration.ofMinutes(1), 7, Duration.ofMinutes(10), Duration.ofSeconds(20)));
+                Duration.ofSeconds(1), Duration.ofMinutes(1), 1.5, Duration.ofSeconds(30), 7, Duration.ofMinutes(10)));
         assertThat(workers.heartbeat()).isEqualTo(new HeartbeatSettings(Duration.ofSeconds(2), Duration.ofSeconds(6)));
 
         assertThat(settings.backends()).containsExactly(

@@ -96,7 +96,7 @@ class SettingsLayeringTest {
         assertThat(settings.maxConnections()).isEqualTo(10000);
         assertThat(settings.eventLoopThreads()).isEqualTo(2);
         assertThat(settings.workers().firstPort()).isEqualTo(9001);
-        assertThat(settings.workers().restart().backoffMin()).isEqualTo(Duration.ofMillis(500));
+        assertThat(settings.workers().restart().initialDelay()).isEqualTo(Duration.ofMillis(100));
         assertThat(settings.workers().heartbeat().timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.healthCheck().type()).isEqualTo(HealthCheckSettings.Type.TCP);
         assertThat(settings.healthCheck().interval()).isEqualTo(Duration.ofSeconds(2));

@@ -61,19 +61,11 @@ class WorkerSettingsRulesTest {
     }
 
     @Test
-    void workersWithoutACommandAreRejectedAtTheCountTheUserSet() {
-        assertThatThrownBy(() -> sidecar("workers.count = 1"))
-                .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageStartingWith("String: 3: ")
-                .hasMessageEndingWith("Invalid value at 'shepherd.workers.count': workers.command must be the worker's "
-                        + "command line, e.g. [\"java\", \"-jar\", \"app.jar\"], when workers.count is not 0");
-    }
+    void anEmptyCommandMeansTheDemoWorker() {
+        ShepherdSettings settings = sidecar("workers.count = 2, workers.command = []");
 
-    @Test
-    void anEmptyCommandTheUserWroteIsRejectedAtTheCommand() {
-        assertThatThrownBy(() -> sidecar("workers.count = auto, workers.command = []"))
-                .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageContaining("Invalid value at 'shepherd.workers.command': workers.command must be the worker's command line");
+        assertThat(settings.workers().count()).isEqualTo(2);
+        assertThat(settings.workers().command()).isEmpty();
     }
 
     @Test
@@ -99,19 +91,29 @@ class WorkerSettingsRulesTest {
     }
 
     @Test
-    void backoffMaxBelowBackoffMinIsRejected() {
-        assertThatThrownBy(() -> sidecar("workers.restart { backoff-min = 2s, backoff-max = 1s }"))
+    void maxDelayBelowInitialDelayIsRejectedAtTheKeyTheUserSet() {
+        assertThatThrownBy(() -> sidecar("workers.restart { max-delay = 50ms }"))
                 .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageEndingWith("Invalid value at 'shepherd.workers.restart.backoff-max': "
-                        + "must be >= restart.backoff-min (PT2S)");
+                .hasMessageStartingWith("String: ")
+                .hasMessageEndingWith("Invalid value at 'shepherd.workers.restart.max-delay': "
+                        + "restart.max-delay must be >= restart.initial-delay, got PT0.05S < PT0.1S");
     }
 
     @Test
-    void backoffMaxEqualToBackoffMinIsAccepted() {
-        RestartSettings restart = sidecar("workers.restart { backoff-min = 2s, backoff-max = 2s }").workers().restart();
+    void maxDelayEqualToInitialDelayIsAConstantDelay() {
+        RestartSettings restart = sidecar("workers.restart { initial-delay = 2s, max-delay = 2s, multiplier = 1 }")
+                .workers().restart();
 
-        assertThat(restart.backoffMin()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(restart.backoffMax()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(restart.initialDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(restart.maxDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(restart.multiplier()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aMultiplierBelowOneIsRejected() {
+        assertThatThrownBy(() -> sidecar("workers.restart.multiplier = 0.5"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.workers.restart.multiplier': must be a number >= 1.0, got 0.5");
     }
 
     @Test

@@ -1,69 +1,37 @@
 package dev.shepherd.worker.demo;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.shepherd.worker.Worker;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
 
 /**
- * The demo worker of the default config: a tiny HTTP server on 127.0.0.1:$SHEPHERD_WORKER_PORT that
- * answers every request with its worker id and pid, and {@code /health} with {@code ok}.
- * Also handy as a stand-alone backend: {@code SHEPHERD_WORKER_PORT=9001 java -cp shepherd.jar dev.shepherd.worker.demo.DemoWorker}.
+ * The demo worker of the default config: an HTTP/1.1 server on 127.0.0.1 that answers {@code GET /}
+ * with its worker id, pid and port and {@code GET /health} with 200, and echoes Shepherd's
+ * messages back. Also runs on its own: {@code java -cp shepherd.jar dev.shepherd.worker.demo.DemoWorker --port 9001}.
  */
 public final class DemoWorker {
+    /** How long a stop waits for requests in progress before it closes their connections. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
+
     private DemoWorker() {}
 
     public static void main(String[] args) throws IOException {
-        String id = System.getenv().getOrDefault("SHEPHERD_WORKER_ID", "demo");
-        String portText = System.getenv("SHEPHERD_WORKER_PORT");
-        if (portText == null) {
-            System.err.println("demo worker: SHEPHERD_WORKER_PORT is not set");
-            System.exit(2);
+        // One line per log record (the JDK's default takes two), unless the command line chose a format.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %3$s: %5$s%6$s%n");
         }
-        int port;
+        Worker worker;
         try {
-            port = Integer.parseInt(portText);
-        } catch (NumberFormatException e) {
-            System.err.println("demo worker: SHEPHERD_WORKER_PORT is not a port number: '" + portText + "'");
+            worker = Worker.current(args);
+        } catch (IllegalStateException e) {
+            System.err.println("demo worker: " + e.getMessage());
             System.exit(2);
             return;
         }
-        byte[] hello = ("hello from worker " + id + " (pid " + ProcessHandle.current().pid() + ")\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] ok = "ok\n".getBytes(StandardCharsets.UTF_8);
-
-        // Without TCP_NODELAY the JDK server's header and body writes meet Nagle and delayed ACK: ~40 ms a response.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
-        ExecutorService executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
-        server.setExecutor(executor);
-        server.createContext("/", exchange -> reply(exchange, hello));
-        server.createContext("/health", exchange -> reply(exchange, ok));
-        server.start();
-        System.out.println("demo worker " + id + " listening on 127.0.0.1:" + port);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop(1);
-            executor.shutdown();
-        }));
-    }
-
-    private static void reply(HttpExchange exchange, byte[] body) throws IOException {
-        try (exchange) {
-            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            if ("close".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Connection"))) {
-                // The JDK server closes such a connection; say so, as HTTP/1.1 asks.
-                exchange.getResponseHeaders().set("Connection", "close");
-            }
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        DemoServer server = DemoServer.start(worker.id(), worker.port());
+        worker.onShutdown(() -> server.stop(DRAIN_LIMIT));
+        worker.onMessage(text -> worker.send("echo: " + text));
+        worker.ready();
+        System.out.println("demo worker " + worker.id() + " listening on 127.0.0.1:" + worker.port());
     }
 }

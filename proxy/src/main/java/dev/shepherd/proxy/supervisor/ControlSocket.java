@@ -1,0 +1,163 @@
+package dev.shepherd.proxy.supervisor;
+
+import dev.shepherd.worker.protocol.Frame;
+import dev.shepherd.worker.protocol.FrameReader;
+import dev.shepherd.worker.protocol.FrameWriter;
+import dev.shepherd.worker.protocol.MalformedFrameException;
+import dev.shepherd.worker.protocol.SocketStreams;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The supervisor's end of one worker's control channel: a Unix-domain socket that accepts one
+ * connection (the worker's), then unlinks its path, and a thread that reads the worker's frames.
+ * A malformed frame is logged and dropped; the channel stays open.
+ */
+final class ControlSocket implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlSocket.class);
+
+    interface Handler {
+        /** The worker connected: it links worker-runtime. */
+        void onConnected();
+
+        void onFrame(Frame frame);
+
+        /** The worker's end closed (it is exiting), or the socket was closed. */
+        void onClosed();
+    }
+
+    private final String workerId;
+    private final Path path;
+    private final ServerSocketChannel server;
+    private volatile SocketChannel channel;
+    private volatile FrameWriter writer;
+    private volatile long lastFrameNanos;
+    private volatile boolean closed;
+
+    private ControlSocket(String workerId, Path path, ServerSocketChannel server) {
+        this.workerId = workerId;
+        this.path = path;
+        this.server = server;
+    }
+
+    /** Binds {@code path}; {@link #start} then waits for the worker on a daemon thread. */
+    static ControlSocket bind(String workerId, Path path) throws IOException {
+        Files.deleteIfExists(path);
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(path));
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+        return new ControlSocket(workerId, path, server);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    void start(Handler handler) {
+        Thread thread = new Thread(() -> run(handler), "worker-" + workerId + "-control");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    boolean connected() {
+        return writer != null;
+    }
+
+    /** When the last frame arrived, in {@link System#nanoTime()}; valid once connected. */
+    long lastFrameNanos() {
+        return lastFrameNanos;
+    }
+
+    /** Sends {@code frame}; false when the worker is not connected or the channel broke. */
+    boolean send(Frame frame) {
+        FrameWriter out = writer;
+        if (out == null) {
+            return false;
+        }
+        try {
+            out.write(frame);
+            return true;
+        } catch (IOException e) {
+            log.debug("worker {}: cannot send {}: {}", workerId, frame, e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(server);
+        SocketChannel open = channel;
+        if (open != null) {
+            closeQuietly(open);
+        }
+        unlink();
+    }
+
+    private void run(Handler handler) {
+        try {
+            SocketChannel accepted = server.accept();
+            channel = accepted;
+            closeQuietly(server);
+            unlink(); // one worker per socket: nobody else can connect now
+            lastFrameNanos = System.nanoTime();
+            writer = new FrameWriter(SocketStreams.out(accepted));
+            if (closed) {
+                closeQuietly(accepted);
+                return;
+            }
+            handler.onConnected();
+            read(accepted, handler);
+        } catch (IOException e) {
+            if (!closed) {
+                log.debug("worker {}: control channel: {}", workerId, e.toString());
+            }
+        }
+        handler.onClosed();
+    }
+
+    private void read(SocketChannel accepted, Handler handler) throws IOException {
+        FrameReader reader = new FrameReader(SocketStreams.in(accepted));
+        while (true) {
+            Frame frame;
+            try {
+                frame = reader.next();
+            } catch (MalformedFrameException e) {
+                log.warn("worker {}: dropped a malformed control frame: {}", workerId, e.getMessage());
+                continue;
+            }
+            if (frame == null) {
+                return;
+            }
+            lastFrameNanos = System.nanoTime();
+            handler.onFrame(frame);
+        }
+    }
+
+    private void unlink() {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            log.debug("worker {}: cannot delete {}: {}", workerId, path, e.toString());
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            // closing on the way out: nothing to do
+        }
+    }
+}

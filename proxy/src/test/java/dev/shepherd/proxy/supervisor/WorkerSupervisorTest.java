@@ -1,0 +1,147 @@
+package dev.shepherd.proxy.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.shepherd.proxy.config.HeartbeatSettings;
+import dev.shepherd.proxy.config.RestartSettings;
+import dev.shepherd.proxy.config.WorkerSettings;
+import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.EndpointState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The supervisor's API over real worker JVMs (the demo worker from worker-runtime) and real commands. */
+class WorkerSupervisorTest {
+    private static final Duration READY = Duration.ofSeconds(30);
+
+    private final EndpointGroup group = new EndpointGroup();
+    private WorkerSupervisor supervisor;
+
+    @AfterEach
+    void stop() {
+        if (supervisor != null) {
+            supervisor.close();
+        }
+    }
+
+    @Test
+    void aMessageGoesToTheWorkerAndItsAnswerComesBack() throws Exception {
+        start(settings(1, List.of(), Map.of()));
+        BlockingQueue<String> answers = new ArrayBlockingQueue<>(10);
+        supervisor.onMessage((id, text) -> answers.add(id + ": " + text));
+        awaitState("0", EndpointState.UP);
+
+        assertThat(supervisor.send("0", "ping\nwith a second line")).isTrue();
+        assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("0: echo: ping\nwith a second line");
+        assertThat(supervisor.send("7", "nobody")).isFalse();
+    }
+
+    @Test
+    void theWorkerEnvironmentCarriesWorkersEnvAndShepherdsVariables() throws Exception {
+        Path out = Files.createTempFile("worker-env", ".txt");
+        try {
+            String script = "echo \"$SHEPHERD_WORKER_ID $SHEPHERD_WORKER_PORT $MODE $SHEPHERD_HEARTBEAT_INTERVAL\" > " + out
+                    + "; [ -S \"$SHEPHERD_CONTROL_SOCKET\" ] && echo socket >> " + out + "; exec sleep 60";
+            WorkerSettings settings = settings(1, List.of("sh", "-c", script), Map.of("MODE", "prod"));
+            start(settings);
+            await().atMost(READY).until(() -> Files.readAllLines(out).size() == 2);
+            assertThat(Files.readAllLines(out)).containsExactly(
+                    "0 " + settings.firstPort() + " prod 1000", "socket");
+        } finally {
+            Files.delete(out);
+        }
+    }
+
+    @Test
+    void aWorkerWithoutTheRuntimeIsAdmittedWhenItsPortAcceptsConnections() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String classPath = Path.of(dev.shepherd.worker.demo.DemoWorker.class.getProtectionDomain()
+                .getCodeSource().getLocation().toURI()).toString();
+        // Without SHEPHERD_CONTROL_SOCKET the demo worker runs standalone: it never says ready.
+        WorkerSettings settings = settings(1, List.of("sh", "-c",
+                "unset SHEPHERD_CONTROL_SOCKET; exec " + java + " -cp " + classPath + " dev.shepherd.worker.demo.DemoWorker"),
+                Map.of());
+        start(settings);
+        awaitState("0", EndpointState.UP);
+        assertThat(group.eligible()).extracting(endpoint -> endpoint.port()).containsExactly(settings.firstPort());
+    }
+
+    @Test
+    void aPortTakenByAnotherProcessIsNamedAndTheSlotFailsAfterItsRestarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            WorkerSettings settings = settings(1, List.of(), Map.of(), taken.getLocalPort());
+            start(settings);
+            WorkerStatus failed = awaitState("0", EndpointState.FAILED);
+            assertThat(failed.lastExit().description())
+                    .isEqualTo("port " + taken.getLocalPort() + " is already in use by another process");
+            assertThat(failed.restarts()).isEqualTo(3);
+            assertThat(failed.pid()).isEmpty();
+            assertThat(group.eligible()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCommandThatCannotStartIsNamedAndTheSlotFails() throws Exception {
+        start(settings(1, List.of("/no/such/worker", "--flag"), Map.of()));
+        WorkerStatus failed = awaitState("0", EndpointState.FAILED);
+        assertThat(failed.lastExit().description())
+                .startsWith("cannot start [/no/such/worker, --flag]: ")
+                .contains("No such file or directory");
+    }
+
+    @Test
+    void aWorkerThatIgnoresTheStopRequestAndSigtermIsKilled() throws Exception {
+        // The shell ignores SIGTERM and never connects to the control channel; it is admitted by
+        // nothing, so it stays STARTING: a stop must still end it, by SIGKILL.
+        start(settings(1, List.of("sh", "-c", "trap '' TERM; while true; do sleep 0.05; done"), Map.of()));
+        long pid = await().atMost(READY).until(() -> supervisor.status().get(0).pid(), p -> p.isPresent()).getAsLong();
+
+        long began = System.nanoTime();
+        supervisor.close();
+        long tookMillis = (System.nanoTime() - began) / 1_000_000;
+        supervisor = null;
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // No control channel: SIGTERM at once, SIGKILL after kill-timeout (300 ms).
+        assertThat(tookMillis).isBetween(250L, 5_000L);
+    }
+
+    private void start(WorkerSettings settings) throws IOException {
+        supervisor = new WorkerSupervisor(settings, group, ProcessStarter.system());
+        supervisor.spawnAll();
+    }
+
+    private WorkerStatus awaitState(String id, EndpointState state) {
+        return await().atMost(READY).pollInterval(Duration.ofMillis(20))
+                .until(() -> supervisor.status().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(),
+                        status -> status.state() == state);
+    }
+
+    private static WorkerSettings settings(int count, List<String> command, Map<String, String> env) throws IOException {
+        int firstPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            firstPort = free.getLocalPort();
+        }
+        return settings(count, command, env, firstPort);
+    }
+
+    private static WorkerSettings settings(int count, List<String> command, Map<String, String> env, int firstPort) {
+        return new WorkerSettings(count, command, firstPort, env,
+                Duration.ofSeconds(20), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30),
+                new RestartSettings(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
+                new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+    }
+}

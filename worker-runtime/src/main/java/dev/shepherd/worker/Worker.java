@@ -1,0 +1,218 @@
+package dev.shepherd.worker;
+
+import dev.shepherd.worker.protocol.Frame;
+import dev.shepherd.worker.protocol.WorkerEnv;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A worker JVM's side of Shepherd: its id and port, and the control channel to the supervisor.
+ *
+ * <pre>{@code
+ * Worker worker = Worker.current(args);        // before binding: connects the control channel
+ * server.bind(new InetSocketAddress("127.0.0.1", worker.port()));
+ * worker.onShutdown(server::stopGracefully);  // on Shepherd's stop request and on SIGTERM
+ * worker.ready();                             // now Shepherd sends traffic
+ * }</pre>
+ *
+ * <p>Under Shepherd the id, port and control socket come from the environment
+ * ({@link WorkerEnv}); heartbeats go out from a daemon thread, and the JVM exits when the channel
+ * closes unexpectedly (the edge died), unless {@link #exitOnDisconnect(boolean)} turns that off.
+ * Standalone (no {@code SHEPHERD_CONTROL_SOCKET}) the same code runs: the port comes from
+ * {@code SHEPHERD_WORKER_PORT}, {@code --port N} or {@code PORT}, and {@link #ready()},
+ * {@link #send(String)} do nothing.
+ */
+public final class Worker {
+    private static Worker current;
+
+    private final String id;
+    private final int port;
+    private final ControlChannel channel; // null when standalone
+    private final List<Consumer<String>> messageHandlers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> shutdownHooks = new CopyOnWriteArrayList<>();
+    private final Thread shutdownThread = new Thread(this::runShutdownHooks, "shepherd-worker-shutdown");
+    private volatile boolean exitOnDisconnect = true;
+
+    private Worker(String id, int port, ControlChannel channel) {
+        this.id = id;
+        this.port = port;
+        this.channel = channel;
+        Runtime.getRuntime().addShutdownHook(shutdownThread);
+    }
+
+    /**
+     * This JVM's worker; the first call sets it up from the environment and {@code args} (read for
+     * {@code --port N} or {@code --port=N} when not under Shepherd), later calls return it as it is.
+     *
+     * @throws IllegalStateException when no port is given, or the control channel cannot be opened
+     */
+    public static synchronized Worker current(String... args) {
+        if (current == null) {
+            current = create(System.getenv(), args);
+        }
+        return current;
+    }
+
+    static Worker create(Map<String, String> env, String... args) {
+        String socket = env.get(WorkerEnv.CONTROL_SOCKET);
+        int port = portFrom(env, args);
+        String id = env.getOrDefault(WorkerEnv.ID, "standalone");
+        if (socket == null || socket.isEmpty()) {
+            return new Worker(id, port, null);
+        }
+        Duration interval = Duration.ofMillis(Long.parseLong(env.getOrDefault(WorkerEnv.HEARTBEAT_INTERVAL, "1000")));
+        Worker[] self = new Worker[1];
+        ControlChannel channel;
+        try {
+            channel = ControlChannel.connect(Path.of(socket), interval, new ControlChannel.Handler() {
+                @Override
+                public void onMessage(String text) {
+                    self[0].deliver(text);
+                }
+
+                @Override
+                public void onShutdownRequest(Duration deadline) {
+                    self[0].stopRequested(deadline);
+                }
+
+                @Override
+                public void onDisconnect() {
+                    self[0].disconnected();
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("worker " + id + ": cannot open the control channel " + socket + ": " + e.getMessage(), e);
+        }
+        self[0] = new Worker(id, port, channel);
+        channel.startReading();
+        return self[0];
+    }
+
+    private static int portFrom(Map<String, String> env, String... args) {
+        String text = env.get(WorkerEnv.PORT);
+        String source = WorkerEnv.PORT;
+        for (int i = 0; text == null && i < args.length; i++) {
+            if (args[i].equals("--port") && i + 1 < args.length) {
+                text = args[i + 1];
+                source = "--port";
+            } else if (args[i].startsWith("--port=")) {
+                text = args[i].substring("--port=".length());
+                source = "--port";
+            }
+        }
+        if (text == null) {
+            text = env.get("PORT");
+            source = "PORT";
+        }
+        if (text == null) {
+            throw new IllegalStateException("no port: set " + WorkerEnv.PORT + " or PORT, or pass --port N");
+        }
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(source + " must be a port number in 1..65535, got '" + text + "'");
+        }
+    }
+
+    /** The worker's id: its slot number under Shepherd, {@code "standalone"} otherwise. */
+    public String id() {
+        return id;
+    }
+
+    /** The port to listen on, on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
+    /** Whether this JVM runs under Shepherd, with a control channel. */
+    public boolean supervised() {
+        return channel != null;
+    }
+
+    /** Tells Shepherd the port is bound and traffic may come; calling it again does nothing. */
+    public void ready() {
+        if (channel != null) {
+            channel.sendOnce(Frame.ready());
+        }
+    }
+
+    /**
+     * Sends an application message to the supervisor (a no-op standalone).
+     *
+     * @throws IllegalArgumentException for a message over {@link Frame#MAX_BYTES} bytes encoded
+     * @throws UncheckedIOException when the channel is closed
+     */
+    public void send(String message) {
+        Frame frame = Frame.message(message);
+        if (channel != null) {
+            channel.send(frame);
+        }
+    }
+
+    /** Receives the supervisor's messages, on the channel's reader thread. */
+    public void onMessage(Consumer<String> handler) {
+        messageHandlers.add(handler);
+    }
+
+    /**
+     * Runs {@code hook} once when the worker is asked to stop: on Shepherd's shutdown request (the
+     * JVM then exits 0) or on SIGTERM / {@code System.exit}. Hooks run in the order added.
+     */
+    public void onShutdown(Runnable hook) {
+        shutdownHooks.add(hook);
+    }
+
+    /** Whether the JVM exits when the control channel closes without a shutdown request (default true). */
+    public void exitOnDisconnect(boolean exit) {
+        exitOnDisconnect = exit;
+    }
+
+    private void deliver(String text) {
+        for (Consumer<String> handler : messageHandlers) {
+            try {
+                handler.accept(text);
+            } catch (RuntimeException e) {
+                ControlChannel.log.log(System.Logger.Level.ERROR, "worker " + id + ": message handler failed", e);
+            }
+        }
+    }
+
+    private void stopRequested(Duration deadline) {
+        ControlChannel.log.log(System.Logger.Level.INFO,
+                "worker " + id + ": Shepherd asks to stop within " + deadline.toMillis() + " ms");
+        // exit() runs the shutdown hooks; it must not run on the reader thread, which it would wait for.
+        Thread exit = new Thread(() -> System.exit(0), "shepherd-worker-exit");
+        exit.start();
+    }
+
+    private void disconnected() {
+        if (exitOnDisconnect) {
+            ControlChannel.log.log(System.Logger.Level.WARNING,
+                    "worker " + id + ": the control channel to Shepherd closed; exiting");
+            new Thread(() -> System.exit(1), "shepherd-worker-exit").start();
+        }
+    }
+
+    private void runShutdownHooks() {
+        for (Runnable hook : shutdownHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                ControlChannel.log.log(System.Logger.Level.ERROR, "worker " + id + ": shutdown hook failed", e);
+            }
+        }
+        if (channel != null) {
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.shepherd.worker.protocol;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * One frame on the control channel between the supervisor and a worker: a line of UTF-8 text,
+ * {@code type} or {@code type SP payload}, ended by {@code \n}. A message's payload escapes
+ * backslash, newline and carriage return ({@code \\ \n \r}) so that any text fits on one line.
+ *
+ * <pre>
+ * ready                 worker to supervisor: my port is bound, send me traffic
+ * heartbeat             worker to supervisor: I am alive (every SHEPHERD_HEARTBEAT_INTERVAL ms)
+ * message TEXT          either way: an application message
+ * shutdown MILLIS       supervisor to worker: stop gracefully within MILLIS milliseconds
+ * </pre>
+ */
+public record Frame(Type type, String payload) {
+    /** The most bytes one encoded frame may have, its newline not counted. */
+    public static final int MAX_BYTES = 64 * 1024;
+
+    public enum Type {
+        READY, HEARTBEAT, MESSAGE, SHUTDOWN;
+
+        String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        boolean hasPayload() {
+            return this == MESSAGE || this == SHUTDOWN;
+        }
+    }
+
+    public Frame {
+        requireNonNull(type, "type");
+        requireNonNull(payload, "payload");
+        if (!type.hasPayload() && !payload.isEmpty()) {
+            throw new IllegalArgumentException(type.wireName() + " takes no payload");
+        }
+    }
+
+    public static Frame ready() {
+        return new Frame(Type.READY, "");
+    }
+
+    public static Frame heartbeat() {
+        return new Frame(Type.HEARTBEAT, "");
+    }
+
+    /** @throws IllegalArgumentException when the encoded message exceeds {@link #MAX_BYTES} */
+    public static Frame message(String text) {
+        Frame frame = new Frame(Type.MESSAGE, text);
+        int size = frame.encode().length - 1;
+        if (size > MAX_BYTES) {
+            throw new IllegalArgumentException("message is " + size + " bytes encoded; the limit is " + MAX_BYTES);
+        }
+        return frame;
+    }
+
+    public static Frame shutdown(Duration deadline) {
+        if (deadline.isNegative()) {
+            throw new IllegalArgumentException("deadline must not be negative, got " + deadline);
+        }
+        return new Frame(Type.SHUTDOWN, Long.toString(deadline.toMillis()));
+    }
+
+    /** The time a {@code shutdown} frame grants. */
+    public Duration deadline() {
+        if (type != Type.SHUTDOWN) {
+            throw new IllegalStateException(type.wireName() + " has no deadline");
+        }
+        return Duration.ofMillis(Long.parseLong(payload));
+    }
+
+    /** The frame as bytes on the wire, with its newline. */
+    public byte[] encode() {
+        String line = type.hasPayload() ? type.wireName() + ' ' + escape(payload) : type.wireName();
+        return (line + '\n').getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads one line (without its newline). */
+    public static Frame decode(String line) throws MalformedFrameException {
+        int space = line.indexOf(' ');
+        String name = space < 0 ? line : line.substring(0, space);
+        Type type = typeNamed(name);
+        if (!type.hasPayload()) {
+            if (space >= 0) {
+                throw new MalformedFrameException("'" + name + "' takes no payload");
+            }
+            return new Frame(type, "");
+        }
+        if (space < 0) {
+            throw new MalformedFrameException("'" + name + "' needs a payload");
+        }
+        String payload = line.substring(space + 1);
+        if (type == Type.SHUTDOWN) {
+            if (!payload.matches("\\d{1,12}")) {
+                throw new MalformedFrameException("shutdown needs a deadline in milliseconds, got '" + payload + "'");
+            }
+            return new Frame(type, payload);
+        }
+        return new Frame(type, unescape(payload));
+    }
+
+    private static Type typeNamed(String name) throws MalformedFrameException {
+        for (Type type : Type.values()) {
+            if (type.wireName().equals(name)) {
+                return type;
+            }
+        }
+        throw new MalformedFrameException("unknown frame type '" + shorten(name) + "'");
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String unescape(String text) throws MalformedFrameException {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char next = i + 1 < text.length() ? text.charAt(++i) : '\0';
+            switch (next) {
+                case '\\' -> out.append('\\');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                default -> throw new MalformedFrameException("bad escape at character " + i + " of the message");
+            }
+        }
+        return out.toString();
+    }
+
+    static String shorten(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return type.hasPayload() ? type.wireName() + ' ' + shorten(escape(payload)) : type.wireName();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.shepherd.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shepherd.worker.protocol.Frame;
+import dev.shepherd.worker.protocol.FrameReader;
+import dev.shepherd.worker.protocol.FrameWriter;
+import dev.shepherd.worker.protocol.SocketStreams;
+import dev.shepherd.worker.protocol.WorkerEnv;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerTest {
+
+    @Test
+    void standaloneTakesItsPortFromTheEnvironmentOrTheArguments() {
+        assertThat(Worker.create(Map.of(WorkerEnv.PORT, "9001")).port()).isEqualTo(9001);
+        assertThat(Worker.create(Map.of(), "--port", "9002").port()).isEqualTo(9002);
+        assertThat(Worker.create(Map.of(), "--port=9003").port()).isEqualTo(9003);
+        assertThat(Worker.create(Map.of("PORT", "9004")).port()).isEqualTo(9004);
+        Worker standalone = Worker.create(Map.of("PORT", "9004"));
+        assertThat(standalone.supervised()).isFalse();
+        assertThat(standalone.id()).isEqualTo("standalone");
+        standalone.ready();
+        standalone.send("nobody listens");
+    }
+
+    @Test
+    void aMissingOrBadPortIsAClearError() {
+        assertThatThrownBy(() -> Worker.create(Map.of()))
+                .hasMessage("no port: set SHEPHERD_WORKER_PORT or PORT, or pass --port N");
+        assertThatThrownBy(() -> Worker.create(Map.of(), "--port", "http"))
+                .hasMessage("--port must be a port number in 1..65535, got 'http'");
+        assertThatThrownBy(() -> Worker.create(Map.of(WorkerEnv.PORT, "70000")))
+                .hasMessage("SHEPHERD_WORKER_PORT must be a port number in 1..65535, got '70000'");
+    }
+
+    @Test
+    void aControlSocketThatCannotBeOpenedNamesTheWorkerAndThePath(@TempDir Path dir) {
+        Path missing = dir.resolve("nobody.sock");
+        assertThatThrownBy(() -> Worker.create(Map.of(WorkerEnv.PORT, "9001", WorkerEnv.ID, "3",
+                WorkerEnv.CONTROL_SOCKET, missing.toString())))
+                .hasMessageStartingWith("worker 3: cannot open the control channel " + missing);
+    }
+
+    @Test
+    void supervisedWorkerSaysReadyOnceSendsHeartbeatsAndExchangesMessages(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("w.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(path));
+            Worker worker = Worker.create(Map.of(WorkerEnv.PORT, "9001", WorkerEnv.ID, "0",
+                    WorkerEnv.CONTROL_SOCKET, path.toString(), WorkerEnv.HEARTBEAT_INTERVAL, "50"));
+            worker.exitOnDisconnect(false);
+            BlockingQueue<String> received = new ArrayBlockingQueue<>(10);
+            worker.onMessage(received::add);
+            try (SocketChannel supervisor = server.accept()) {
+                FrameReader reader = new FrameReader(SocketStreams.in(supervisor));
+                FrameWriter writer = new FrameWriter(SocketStreams.out(supervisor));
+                assertThat(worker.supervised()).isTrue();
+                assertThat(worker.id()).isEqualTo("0");
+
+                worker.ready();
+                worker.ready();
+                worker.send("line one\nline two");
+                int heartbeats = 0;
+                int readies = 0;
+                Frame message = null;
+                while (heartbeats < 3 || message == null) {
+                    Frame frame = reader.next();
+                    switch (frame.type()) {
+                        case HEARTBEAT -> heartbeats++;
+                        case READY -> readies++;
+                        case MESSAGE -> message = frame;
+                        default -> throw new AssertionError("unexpected " + frame);
+                    }
+                }
+                assertThat(readies).isEqualTo(1);
+                assertThat(message.payload()).isEqualTo("line one\nline two");
+
+                supervisor.write(java.nio.ByteBuffer.wrap("bogus frame\n".getBytes()));
+                writer.write(Frame.message("hello worker"));
+                assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("hello worker");
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.shepherd.worker.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class FrameTest {
+
+    @Test
+    void framesWithoutPayloadAreTheirTypeName() {
+        assertThat(wire(Frame.ready())).isEqualTo("ready\n");
+        assertThat(wire(Frame.heartbeat())).isEqualTo("heartbeat\n");
+    }
+
+    @Test
+    void shutdownCarriesItsDeadlineInMilliseconds() throws Exception {
+        Frame frame = Frame.shutdown(Duration.ofSeconds(10));
+        assertThat(wire(frame)).isEqualTo("shutdown 10000\n");
+        assertThat(Frame.decode("shutdown 10000").deadline()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void messageTextWithNewlinesAndBackslashesSurvivesTheTrip() throws Exception {
+        String text = "line one\nline two\r\n a \\n that is not a newline, and ünïcödé";
+        String line = wire(Frame.message(text));
+        assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
+        assertThat(Frame.decode(line.substring(0, line.length() - 1))).isEqualTo(Frame.message(text));
+    }
+
+    @Test
+    void anEmptyMessageIsAMessage() throws Exception {
+        assertThat(Frame.decode("message ")).isEqualTo(Frame.message(""));
+    }
+
+    @Test
+    void malformedLinesAreRejectedWithTheReason() {
+        assertThatThrownBy(() -> Frame.decode("reddy")).hasMessage("unknown frame type 'reddy'");
+        assertThatThrownBy(() -> Frame.decode("")).hasMessage("unknown frame type ''");
+        assertThatThrownBy(() -> Frame.decode("ready now")).hasMessage("'ready' takes no payload");
+        assertThatThrownBy(() -> Frame.decode("message")).hasMessage("'message' needs a payload");
+        assertThatThrownBy(() -> Frame.decode("shutdown soon"))
+                .hasMessage("shutdown needs a deadline in milliseconds, got 'soon'");
+        assertThatThrownBy(() -> Frame.decode("message a\\qb")).hasMessage("bad escape at character 2 of the message");
+        assertThatThrownBy(() -> Frame.decode("message trailing\\")).isInstanceOf(MalformedFrameException.class);
+    }
+
+    @Test
+    void aMessageOverTheLimitCannotBeSent() {
+        assertThat(Frame.message("x".repeat(Frame.MAX_BYTES - "message ".length())).encode())
+                .hasSize(Frame.MAX_BYTES + 1);
+        assertThatThrownBy(() -> Frame.message("x".repeat(Frame.MAX_BYTES)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit is 65536");
+    }
+
+    private static String wire(Frame frame) {
+        return new String(frame.encode(), StandardCharsets.UTF_8);
+    }
+}
