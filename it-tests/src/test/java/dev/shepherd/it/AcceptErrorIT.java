@@ -26,6 +26,7 @@ class AcceptErrorIT {
                         "-Dshepherd.backends.0=127.0.0.1:" + backend), "-c", "conf/sidecar.conf")) {
             worker.awaitLine("listening on", START);
             edge.awaitLine("front proxy listening on", START);
+            edge.awaitLine("is UP", START);
             try {
                 // Each proxied connection costs the edge two descriptors: far more than 200.
                 for (int i = 0; i < 300; i++) {

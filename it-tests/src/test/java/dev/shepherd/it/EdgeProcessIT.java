@@ -28,6 +28,8 @@ class EdgeProcessIT {
             a.awaitLine("listening on", START);
             b.awaitLine("listening on", START);
             edge.awaitLine("front proxy listening on 127.0.0.1:" + listen, START);
+            edge.awaitLine("endpoint 127.0.0.1:" + first + " is UP", START);
+            edge.awaitLine("endpoint 127.0.0.1:" + second + " is UP", START);
 
             List<String> bodies = new ArrayList<>();
             for (int i = 0; i < 6; i++) {

@@ -71,6 +71,15 @@ final class JavaProcess implements AutoCloseable {
         return new JavaProcess(builder.start());
     }
 
+    /** The test classes directory, for worker programs written as tests (SilentWorker, FlakyHealthWorker). */
+    static String testClasses() {
+        try {
+            return Path.of(JavaProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The java binary running the tests. */
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

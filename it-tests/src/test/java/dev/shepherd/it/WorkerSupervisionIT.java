@@ -2,8 +2,6 @@ package dev.shepherd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.Test;
 /** The real jar spawning real worker JVMs: respawn, back-off, FAILED, hung workers, no orphans. */
 class WorkerSupervisionIT {
     private static final Duration START = Duration.ofSeconds(30);
-    private static final Pattern STARTED = Pattern.compile("worker (\\d+) started: pid (\\d+), port (\\d+)");
     private static final Pattern DELAY = Pattern.compile("worker 1: respawning in (\\d+) ms");
 
     @Test
@@ -24,7 +21,7 @@ class WorkerSupervisionIT {
         try (JavaProcess edge = edge(listen, firstPort, List.of())) {
             edge.awaitLine("worker 0 (pid", START);
             edge.awaitLine("worker 1 (pid", START);
-            long old = pid(edge.awaitLine("worker 0 started", START));
+            long old = EdgeLog.startedPid(edge.awaitLine("worker 0 started", START));
 
             long killed = System.nanoTime();
             ProcessHandle.of(old).orElseThrow().destroyForcibly();
@@ -34,7 +31,7 @@ class WorkerSupervisionIT {
                     && line.contains("exit code 137 (signal 9, SIGKILL)"));
             long fresh = Long.parseLong(upAgain.replaceAll(".*worker 0 \\(pid (\\d+)\\).*", "$1"));
             assertThat(fresh).isNotEqualTo(old);
-            assertThat(upAgain).contains("is up on port " + firstPort);
+            assertThat(upAgain).contains("is UP on port " + firstPort);
             System.out.printf("kill -9 of worker 0 to its replacement in rotation: %d ms%n", (replaced - killed) / 1_000_000);
 
             List<String> bodies = new ArrayList<>();
@@ -92,8 +89,8 @@ class WorkerSupervisionIT {
             edge.awaitLine("worker 0 (pid", START);
             edge.awaitLine("worker 1 (pid", START);
             for (String line : edge.lines()) {
-                if (STARTED.matcher(line).find()) {
-                    workers.add(ProcessHandle.of(pid(line)).orElseThrow());
+                if (EdgeLog.STARTED.matcher(line).find()) {
+                    workers.add(ProcessHandle.of(EdgeLog.startedPid(line)).orElseThrow());
                 }
             }
             assertThat(workers).hasSize(2).allMatch(ProcessHandle::isAlive);
@@ -111,7 +108,7 @@ class WorkerSupervisionIT {
     void hungWorkerIsDumpedKilledAndReplaced() throws Exception {
         int listen = FreePort.reserve();
         int firstPort = FreePort.reserveRange(1);
-        String classPath = testClasses() + ":" + JavaProcess.JAR;
+        String classPath = JavaProcess.testClasses() + ":" + JavaProcess.JAR;
         try (JavaProcess edge = edge(listen, firstPort, List.of(
                 "-Dshepherd.workers.count=1",
                 "-Dshepherd.workers.command.0=" + JavaProcess.java(),
@@ -119,10 +116,11 @@ class WorkerSupervisionIT {
                 "-Dshepherd.workers.command.2=-cp",
                 "-Dshepherd.workers.command.3=" + classPath,
                 "-Dshepherd.workers.command.4=" + SilentWorker.class.getName(),
+                "-Dshepherd.health-check.type=tcp", // it accepts connections, and never answers them
                 "-Dshepherd.workers.heartbeat.interval=200ms",
                 "-Dshepherd.workers.heartbeat.timeout=1s"))) {
-            long hung = pid(edge.awaitLine("worker 0 started", START));
-            edge.awaitLine("worker 0 (pid " + hung + ") is up", START);
+            long hung = EdgeLog.startedPid(edge.awaitLine("worker 0 started", START));
+            edge.awaitLine("worker 0 (pid " + hung + ") is UP", START);
             edge.awaitLine("worker 0 (pid " + hung + ") sent no heartbeat for", START);
             edge.awaitLine("worker 0 (pid " + hung + ") thread dump", START);
             edge.awaitLine("at dev.shepherd.it.SilentWorker.main", START);
@@ -130,7 +128,7 @@ class WorkerSupervisionIT {
             assertThat(exit).contains("hung: no heartbeat for").contains("killed");
 
             String next = awaitLineAfter(edge, "worker 0 started", "", 2);
-            assertThat(pid(next)).isNotEqualTo(hung);
+            assertThat(EdgeLog.startedPid(next)).isNotEqualTo(hung);
         }
     }
 
@@ -160,17 +158,5 @@ class WorkerSupervisionIT {
         }
         throw new AssertionError("no line " + nth + " with '" + first + "' and '" + second + "'; output:\n"
                 + String.join("\n", edge.lines()));
-    }
-
-    private static long pid(String startedLine) {
-        Matcher matcher = STARTED.matcher(startedLine);
-        if (!matcher.find()) {
-            throw new AssertionError("not a 'started' line: " + startedLine);
-        }
-        return Long.parseLong(matcher.group(2));
-    }
-
-    private static String testClasses() throws URISyntaxException {
-        return Path.of(SilentWorker.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }

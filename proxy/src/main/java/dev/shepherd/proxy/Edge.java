@@ -3,7 +3,9 @@ package dev.shepherd.proxy;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.EndpointState;
 import dev.shepherd.proxy.frontend.FrontendServer;
+import dev.shepherd.proxy.health.HealthMonitor;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -22,23 +24,44 @@ public final class Edge implements AutoCloseable {
     private final FrontendServer frontend;
     private final InetSocketAddress address;
     private final WorkerSupervisor supervisor; // null without managed workers
+    private final HealthMonitor health;
 
     private Edge(ShepherdSettings settings) throws InterruptedException {
+        health = new HealthMonitor(settings.healthCheck(), group);
         for (Endpoint backend : settings.backends()) {
-            group.add(backend, true);
+            group.add(backend, false);
+            health.watch(backend, (healthy, reason) -> staticHealthChanged(backend, healthy, reason));
         }
         frontend = new FrontendServer(settings, group, registry);
         try {
             // Listen first: a port in use fails start-up before any worker is spawned.
             address = frontend.start();
-            supervisor = settings.workers().count() > 0 ? WorkerSupervisor.start(settings.workers(), group) : null;
+            supervisor = settings.workers().count() > 0
+                    ? WorkerSupervisor.start(settings.workers(), group, health)
+                    : null;
         } catch (IOException e) {
-            frontend.close();
+            close(frontend, health);
             throw new UncheckedIOException("cannot start the workers: " + e.getMessage(), e);
         } catch (InterruptedException | RuntimeException e) {
-            frontend.close();
+            close(frontend, health);
             throw e;
         }
+    }
+
+    /** A static endpoint is STARTING until its checks pass, then UP or UNHEALTHY as they say. */
+    private void staticHealthChanged(Endpoint backend, boolean healthy, String reason) {
+        EndpointState state = healthy ? EndpointState.UP : EndpointState.UNHEALTHY;
+        if (healthy) {
+            log.info("endpoint {} is UP: {}; in rotation", backend, reason);
+        } else {
+            log.warn("endpoint {} is UNHEALTHY: {}; out of rotation", backend, reason);
+        }
+        group.setState(backend, state);
+    }
+
+    private static void close(FrontendServer frontend, HealthMonitor health) {
+        frontend.close();
+        health.close();
     }
 
     /** Starts the edge; fails if the listen address cannot be bound. */
@@ -48,6 +71,16 @@ public final class Edge implements AutoCloseable {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The edge's meters. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every endpoint with its state, health and open connections. */
+    public EndpointGroup group() {
+        return group;
     }
 
     /** The workers' supervisor, or {@code null} when {@code workers.count} is 0. */
@@ -66,7 +99,7 @@ public final class Edge implements AutoCloseable {
         if (supervisor != null) {
             supervisor.close();
         }
-        frontend.close();
+        close(frontend, health);
         log.info("stopped");
     }
 }

@@ -4,8 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 
-/** Active per-port health checks: how, how often, and the streaks that admit and eject. */
-public record HealthCheckSettings(Type type, String path, Duration interval, Duration timeout, int rise, int fall) {
+/**
+ * Active per-port health checks: how, how often, and the streaks that admit and eject.
+ * {@code fastInterval} (HAProxy's fastinter) spaces the checks of an endpoint in transition: not
+ * yet healthy, or healthy with a failure streak going.
+ */
+public record HealthCheckSettings(
+        Type type, String path, Duration interval, Duration timeout, Duration fastInterval, int rise, int fall) {
 
     /** What one check does. */
     public enum Type { TCP, HTTP }
@@ -15,5 +20,6 @@ public record HealthCheckSettings(Type type, String path, Duration interval, Dur
         requireNonNull(path, "path");
         requireNonNull(interval, "interval");
         requireNonNull(timeout, "timeout");
+        requireNonNull(fastInterval, "fastInterval");
     }
 }

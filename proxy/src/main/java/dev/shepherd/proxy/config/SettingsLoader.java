@@ -181,6 +181,7 @@ public final class SettingsLoader {
                 path,
                 interval,
                 timeout,
+                in.positiveDuration("shepherd.health-check.fast-interval"),
                 in.intAtLeast("shepherd.health-check.rise", 1),
                 in.intAtLeast("shepherd.health-check.fall", 1));
     }

@@ -5,31 +5,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
- * The endpoints traffic may go to, whether each is eligible, and how many connections each has
- * open. The load balancer reads {@link #eligible()}, an immutable snapshot replaced on every change.
+ * The endpoints traffic may go to, with each one's state, health and open connections: the one
+ * place that knows them all ({@link #status()}). The load balancer reads {@link #eligible()}, an
+ * immutable snapshot of the {@link EndpointState#UP} endpoints, replaced on every change.
  */
 public final class EndpointGroup {
     private final Map<Endpoint, Member> members = new ConcurrentHashMap<>();
     private final List<Endpoint> order = new ArrayList<>();
     private volatile List<Endpoint> eligible = List.of();
+    private volatile BiConsumer<Endpoint, String> connectFailures = (endpoint, why) -> { };
 
-    /** Adds {@code endpoint}, eligible or not; adding a known endpoint again only sets its eligibility. */
-    public synchronized void add(Endpoint endpoint, boolean isEligible) {
+    /** Adds {@code endpoint} as UP or STARTING; adding a known endpoint again only sets that. */
+    public synchronized void add(Endpoint endpoint, boolean up) {
         if (!members.containsKey(endpoint)) {
             members.put(endpoint, new Member());
             order.add(endpoint);
         }
-        setEligible(endpoint, isEligible);
+        setState(endpoint, up ? EndpointState.UP : EndpointState.STARTING);
     }
 
-    public synchronized void setEligible(Endpoint endpoint, boolean isEligible) {
+    /** Sets the endpoint's state; only UP endpoints are eligible for new connections. */
+    public synchronized void setState(Endpoint endpoint, EndpointState state) {
         Member member = members.get(endpoint);
         if (member != null) {
-            member.eligible = isEligible;
+            member.state = state;
             refresh();
         }
+    }
+
+    /** Records what the health checks say of the endpoint, for {@link #status()}. */
+    public void setHealth(Endpoint endpoint, String health) {
+        Member member = members.get(endpoint);
+        if (member != null) {
+            member.health = health;
+        }
+    }
+
+    /** Every endpoint as it is now, in the order added. */
+    public synchronized List<EndpointStatus> status() {
+        return order.stream().map(endpoint -> {
+            Member member = members.get(endpoint);
+            return new EndpointStatus(endpoint, member.state, member.health, member.active.get());
+        }).toList();
+    }
+
+    /** Who hears of failed connects (the passive health check). */
+    public void onConnectFailure(BiConsumer<Endpoint, String> listener) {
+        connectFailures = listener;
+    }
+
+    /** Called by the proxy when a connect to {@code endpoint} was refused or timed out. */
+    public void connectFailed(Endpoint endpoint, String why) {
+        connectFailures.accept(endpoint, why);
     }
 
     public synchronized void remove(Endpoint endpoint) {
@@ -71,12 +101,13 @@ public final class EndpointGroup {
     }
 
     private void refresh() {
-        eligible = order.stream().filter(endpoint -> members.get(endpoint).eligible).toList();
+        eligible = order.stream().filter(endpoint -> members.get(endpoint).state == EndpointState.UP).toList();
     }
 
     private static final class Member {
         final AtomicInteger active = new AtomicInteger();
-        boolean eligible; // written and read under the group's lock
+        EndpointState state; // written under the group's lock
+        volatile String health = "not checked yet";
     }
 
     /**

@@ -15,33 +15,23 @@ import org.slf4j.LoggerFactory;
 final class AcceptErrorLogger extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AcceptErrorLogger.class);
 
-    private final long periodNanos;
-    private final LongSupplier nanoClock;
-    private long lastLoggedNanos;
-    private boolean loggedOnce;
-    private long suppressed;
+    private final LogLimiter limiter;
 
     AcceptErrorLogger(long period, TimeUnit unit, LongSupplier nanoClock) {
-        this.periodNanos = unit.toNanos(period);
-        this.nanoClock = nanoClock;
+        this.limiter = new LogLimiter(period, unit, nanoClock);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        long now = nanoClock.getAsLong();
-        if (loggedOnce && now - lastLoggedNanos < periodNanos) {
-            suppressed++;
-            return;
+        long held = limiter.tryLog();
+        if (held >= 0) {
+            log.warn("accept on {} failed: {}; accepting resumes in 1s ({} similar errors not logged)",
+                    ctx.channel().localAddress(), cause.toString(), held);
         }
-        log.warn("accept on {} failed: {}; accepting resumes in 1s ({} similar errors not logged)",
-                ctx.channel().localAddress(), cause.toString(), suppressed);
-        loggedOnce = true;
-        lastLoggedNanos = now;
-        suppressed = 0;
     }
 
     /** Errors held back since the last line logged. */
     long suppressed() {
-        return suppressed;
+        return limiter.suppressed();
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ final class BackendConnector {
     private final FrontendMetrics metrics;
     private final Map<Endpoint, InetSocketAddress> addresses = new ConcurrentHashMap<>();
     private final AddressResolverGroup<InetSocketAddress> dns;
+    private final LogLimiter giveUpLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
 
     BackendConnector(EndpointGroup group, LoadBalancer balancer, Transport transport,
             AddressResolverGroup<InetSocketAddress> dns, int connectTimeoutMillis,
@@ -141,6 +143,9 @@ final class BackendConnector {
         lease.release();
         FailureReason reason = reasonOf(cause);
         metrics.failed(reason);
+        if (reason == FailureReason.CONNECT_REFUSED || reason == FailureReason.CONNECT_TIMEOUT) {
+            group.connectFailed(lease.endpoint(), reason.tag());
+        }
         log.debug("{}: connect to endpoint {} failed ({}): {}", client, lease.endpoint(), reason.tag(), cause.toString());
         attempt(client, connected, tried, reason);
     }
@@ -172,8 +177,12 @@ final class BackendConnector {
         });
     }
 
-    private static void giveUp(Channel client, FailureReason reason, Set<Endpoint> tried) {
-        log.warn("{}: no endpoint connection ({}; tried {}), closing the client", client, reason.tag(), tried);
+    private void giveUp(Channel client, FailureReason reason, Set<Endpoint> tried) {
+        long held = giveUpLog.tryLog();
+        if (held >= 0) {
+            log.warn("{}: no endpoint connection ({}; tried {}), closing the client ({} more closed since the last such line)",
+                    client, reason.tag(), tried, held);
+        }
         client.close();
     }
 

@@ -2,6 +2,7 @@ package dev.shepherd.proxy.supervisor;
 
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointState;
+import dev.shepherd.proxy.health.HealthChecker;
 import dev.shepherd.worker.protocol.Frame;
 import dev.shepherd.worker.protocol.WorkerEnv;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerSlot {
     private static final Logger log = LoggerFactory.getLogger(WorkerSlot.class);
-    private static final long PROBE_MILLIS = 100;
 
     private final String id;
     private final int port;
@@ -40,7 +40,10 @@ final class WorkerSlot {
     private int generation;
     private boolean stopWanted;
     private ScheduledFuture<?> timer; // ready timeout, respawn delay or stop escalation
-    private ScheduledFuture<?> probe; // port probe of a worker without a control channel
+    private ScheduledFuture<?> unhealthyTimer; // restart of a worker that stays UNHEALTHY
+    private HealthChecker checker; // of the current process
+    private boolean saidReady; // the current process said `ready`
+    private boolean healthy; // the current process passes its health checks
 
     WorkerSlot(String id, int port, SlotContext context) {
         this.id = id;
@@ -69,7 +72,7 @@ final class WorkerSlot {
     }
 
     void start() {
-        state = EndpointState.STARTING;
+        setState(EndpointState.STARTING);
         generation++;
         if (!PortCheck.isFree(port)) {
             failedStart(ExitCause.portInUse(port));
@@ -93,6 +96,8 @@ final class WorkerSlot {
         WorkerProcess spawned = new WorkerProcess(started, control, System.nanoTime());
         process = spawned;
         killCause = null;
+        saidReady = false;
+        healthy = false;
         log.info("worker {} started: pid {}, port {}", id, spawned.pid(), port);
         OutputPump.start(id, "out", started.getInputStream());
         OutputPump.start(id, "err", started.getErrorStream());
@@ -100,31 +105,37 @@ final class WorkerSlot {
         started.onExit().thenRun(() -> context.loop().execute(() -> exited(spawned)));
         Duration readyTimeout = context.settings().readyTimeout();
         timer = schedule(readyTimeout, () -> notReadyInTime(spawned, readyTimeout));
-        probe = context.loop().scheduleWithFixedDelay(() -> probePort(spawned), PROBE_MILLIS, PROBE_MILLIS, TimeUnit.MILLISECONDS);
+        checker = context.health().watch(endpoint,
+                (isHealthy, reason) -> context.loop().execute(() -> healthChanged(spawned, isHealthy, reason)));
     }
 
     /** Stops the worker for good: shutdown request, then SIGTERM, then SIGKILL. */
     CompletableFuture<Void> stop() {
         stopWanted = true;
         cancel(timer);
-        cancel(probe);
         WorkerProcess current = process;
         if (current == null) {
             if (state != EndpointState.FAILED) {
-                state = EndpointState.STOPPED;
+                setState(EndpointState.STOPPED);
             }
             stopped.complete(null);
             return stopped;
         }
-        state = EndpointState.STOPPING;
-        context.group().setEligible(endpoint, false);
+        stopProcess(current);
+        return stopped;
+    }
+
+    /** Shutdown request, {@code stop-timeout}, SIGTERM, {@code kill-timeout}, SIGKILL. */
+    private void stopProcess(WorkerProcess current) {
+        cancel(timer);
+        cancel(unhealthyTimer);
+        setState(EndpointState.STOPPING);
         Duration stopTimeout = context.settings().stopTimeout();
         if (current.control().send(Frame.shutdown(stopTimeout))) {
             timer = schedule(stopTimeout, () -> terminate(current));
         } else {
             terminate(current);
         }
-        return stopped;
     }
 
     /** Checks the heartbeat of a worker that has a control channel. */
@@ -149,38 +160,54 @@ final class WorkerSlot {
         return env;
     }
 
-    private void admit(WorkerProcess admitted, String how) {
-        if (admitted != process || state != EndpointState.STARTING) {
+    /** UP needs both keys: `ready` (or no control channel at all) and passing health checks. */
+    private void admitIfReady(WorkerProcess candidate) {
+        if (candidate != process || state != EndpointState.STARTING || !healthy) {
+            return;
+        }
+        boolean linksRuntime = candidate.control().connected();
+        if (linksRuntime && !saidReady) {
             return;
         }
         cancel(timer);
-        cancel(probe);
-        state = EndpointState.UP;
-        context.group().setEligible(endpoint, true);
-        log.info("worker {} (pid {}) is up on port {}: {} after {} ms; in rotation",
-                id, admitted.pid(), port, how, admitted.uptime(System.nanoTime()).toMillis());
+        setState(EndpointState.UP);
+        log.info("worker {} (pid {}) is UP on port {}, {} ms after its start: {} and {} health checks passed; in rotation",
+                id, candidate.pid(), port, candidate.uptime(System.nanoTime()).toMillis(),
+                linksRuntime ? "it said ready" : "no control channel", context.health().rise());
     }
 
-    private void probePort(WorkerProcess probed) {
-        if (probed != process || state != EndpointState.STARTING || probed.control().connected()) {
-            cancel(probe);
+    private void healthChanged(WorkerProcess checked, boolean isHealthy, String reason) {
+        if (checked != process) {
             return;
         }
-        context.blocking().execute(() -> {
-            if (PortCheck.accepts(port, (int) PROBE_MILLIS)) {
-                context.loop().execute(() -> {
-                    // A worker that links worker-runtime connects before it binds: it is admitted by `ready`.
-                    if (!probed.control().connected()) {
-                        admit(probed, "its port accepts connections (no control channel)");
-                    }
-                });
-            }
-        });
+        healthy = isHealthy;
+        if (isHealthy && state == EndpointState.STARTING) {
+            admitIfReady(checked);
+        } else if (isHealthy && state == EndpointState.UNHEALTHY) {
+            cancel(unhealthyTimer);
+            setState(EndpointState.UP);
+            log.info("worker {} (pid {}) UNHEALTHY -> UP: {}; in rotation", id, checked.pid(), reason);
+        } else if (!isHealthy && state == EndpointState.UP) {
+            setState(EndpointState.UNHEALTHY);
+            Duration grace = context.settings().unhealthyRestartAfter();
+            log.warn("worker {} (pid {}) UP -> UNHEALTHY: {}; out of rotation, restarted if still unhealthy in {} ms",
+                    id, checked.pid(), reason, grace.toMillis());
+            unhealthyTimer = schedule(grace, () -> restartUnhealthy(checked, grace));
+        }
+    }
+
+    private void restartUnhealthy(WorkerProcess sick, Duration grace) {
+        if (sick == process && state == EndpointState.UNHEALTHY) {
+            log.warn("worker {} (pid {}) has been UNHEALTHY for {} ms: restarting it", id, sick.pid(), grace.toMillis());
+            killCause = new ExitCause("unhealthy for " + grace.toMillis() + " ms, restarted", false);
+            stopProcess(sick);
+        }
     }
 
     private void notReadyInTime(WorkerProcess slow, Duration readyTimeout) {
         if (slow == process && state == EndpointState.STARTING) {
-            log.warn("worker {} (pid {}) was not ready within {} ms; killing it", id, slow.pid(), readyTimeout.toMillis());
+            log.warn("worker {} (pid {}) was not ready within {} ms (said ready: {}, health checks: {}); killing it",
+                    id, slow.pid(), readyTimeout.toMillis(), saidReady, healthy ? "passing" : "not passing");
             kill(slow, ExitCause.notReady(readyTimeout));
         }
     }
@@ -189,7 +216,7 @@ final class WorkerSlot {
         log.error("worker {} (pid {}) sent no heartbeat for {} ms: hung. Out of rotation; dumping its threads, then killing it",
                 id, silent.pid(), silence.toMillis());
         killCause = ExitCause.missedHeartbeats(silence);
-        context.group().setEligible(endpoint, false);
+        setState(EndpointState.STOPPING);
         context.blocking().execute(() -> {
             log.error("worker {} (pid {}) thread dump:\n{}", id, silent.pid(), ThreadDump.of(silent.pid()));
             silent.kill();
@@ -198,7 +225,7 @@ final class WorkerSlot {
 
     private void kill(WorkerProcess victim, ExitCause cause) {
         killCause = cause;
-        context.group().setEligible(endpoint, false);
+        setState(EndpointState.STOPPING);
         victim.kill();
     }
 
@@ -218,9 +245,9 @@ final class WorkerSlot {
     }
 
     private void controlClosed(WorkerProcess closing) {
-        if (closing == process && state == EndpointState.UP) {
+        if (closing == process && (state == EndpointState.UP || state == EndpointState.UNHEALTHY)) {
             // The worker is exiting (the runtime closes its channel last): no new connections for it.
-            context.group().setEligible(endpoint, false);
+            setState(EndpointState.STOPPING);
         }
     }
 
@@ -230,19 +257,20 @@ final class WorkerSlot {
         }
         long now = System.nanoTime();
         cancel(timer);
-        cancel(probe);
-        context.group().setEligible(endpoint, false);
+        cancel(unhealthyTimer);
+        checker.close();
         process = null;
         ended.control().close();
         int code = ended.process().exitValue();
         Duration uptime = ended.uptime(now);
         if (stopWanted) {
             lastExit = ExitCause.stopped(code);
-            state = EndpointState.STOPPED;
+            setState(EndpointState.STOPPED);
             log.info("worker {} (pid {}) stopped after {} ms: exit code {}", id, ended.pid(), uptime.toMillis(), code);
             stopped.complete(null);
             return;
         }
+        setState(EndpointState.BACKOFF); // out of rotation at once
         lastExit = killCause != null ? killCause : ExitCause.exited(code);
         log.warn("worker {} (pid {}) exited after {} ms: {}", id, ended.pid(), uptime.toMillis(), lastExit);
         respawnLater(now, uptime);
@@ -257,16 +285,21 @@ final class WorkerSlot {
     private void respawnLater(long now, Duration uptime) {
         Duration delay = policy.afterExit(now, uptime);
         if (delay == null) {
-            state = EndpointState.FAILED;
+            setState(EndpointState.FAILED);
             var restart = context.settings().restart();
             log.error("worker {} FAILED: more than {} restarts within {} ms; it is not respawned again. Last exit: {}",
                     id, restart.maxRestarts(), restart.window().toMillis(), lastExit);
             return;
         }
-        state = EndpointState.BACKOFF;
+        setState(EndpointState.BACKOFF);
         restarts++;
         log.info("worker {}: respawning in {} ms (restart {} within the window)", id, delay.toMillis(), policy.recentRestarts());
         timer = schedule(delay, this::start);
+    }
+
+    private void setState(EndpointState next) {
+        state = next;
+        context.group().setState(endpoint, next);
     }
 
     private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
@@ -303,7 +336,12 @@ final class WorkerSlot {
         @Override
         public void onFrame(Frame frame) {
             switch (frame.type()) {
-                case READY -> context.loop().execute(() -> admit(source, "said ready"));
+                case READY -> context.loop().execute(() -> {
+                    if (source == process) {
+                        saidReady = true;
+                        admitIfReady(source);
+                    }
+                });
                 case MESSAGE -> context.messages().accept(id, frame.payload());
                 case HEARTBEAT -> { } // its time is all that counts, and the socket noted it
                 default -> log.warn("worker {}: dropped a '{}' frame: only Shepherd sends those", id, frame);

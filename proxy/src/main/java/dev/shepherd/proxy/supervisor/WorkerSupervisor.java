@@ -2,6 +2,7 @@ package dev.shepherd.proxy.supervisor;
 
 import dev.shepherd.proxy.config.WorkerSettings;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.health.HealthMonitor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Spawns {@code workers.count} worker JVMs, worker i on {@code workers.first-port + i}, and keeps
- * them running: a worker joins the endpoint group when it is ready, leaves it the moment its
+ * them running: a worker joins the rotation when it is ready and passes its health checks, leaves it the moment its
  * process exits, is respawned with back-off, and is killed and respawned when its heartbeats stop.
  * All slot state lives on one thread; control channels, process exits and timers post to it.
  */
@@ -41,13 +42,14 @@ public final class WorkerSupervisor implements AutoCloseable {
     private volatile BiConsumer<String, String> messageHandler =
             (id, text) -> log.info("worker {} message: {}", id, text);
 
-    WorkerSupervisor(WorkerSettings settings, EndpointGroup group, ProcessStarter starter) throws IOException {
+    WorkerSupervisor(WorkerSettings settings, EndpointGroup group, HealthMonitor health, ProcessStarter starter)
+            throws IOException {
         this.settings = settings;
         // Only the edge's user may open the control sockets inside.
         this.socketDir = Files.createTempDirectory("shepherd-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         List<String> command = WorkerCommand.resolve(settings.command());
-        SlotContext context = new SlotContext(settings, command, group, loop, blocking, starter, socketDir,
+        SlotContext context = new SlotContext(settings, command, group, health, loop, blocking, starter, socketDir,
                 (id, text) -> messageHandler.accept(id, text));
         for (int i = 0; i < settings.count(); i++) {
             slots.add(new WorkerSlot(Integer.toString(i), settings.firstPort() + i, context));
@@ -57,8 +59,9 @@ public final class WorkerSupervisor implements AutoCloseable {
     }
 
     /** Creates the supervisor and spawns every worker; returns without waiting for them to be ready. */
-    public static WorkerSupervisor start(WorkerSettings settings, EndpointGroup group) throws IOException {
-        WorkerSupervisor supervisor = new WorkerSupervisor(settings, group, ProcessStarter.system());
+    public static WorkerSupervisor start(WorkerSettings settings, EndpointGroup group, HealthMonitor health)
+            throws IOException {
+        WorkerSupervisor supervisor = new WorkerSupervisor(settings, group, health, ProcessStarter.system());
         supervisor.spawnAll();
         return supervisor;
     }

@@ -54,6 +54,7 @@ class FullSettingsFileTest {
                 path = "/healthz"
                 interval = 5s
                 timeout = 2s
+                fast-interval = 500ms
                 rise = 3
                 fall = 4
               }
@@ -98,7 +99,7 @@ class FullSettingsFileTest {
                 new Endpoint("10.0.0.5:7000", "10.0.0.5", 7000),
                 new Endpoint("[fd00::1]:7001", "fd00::1", 7001));
         assertThat(settings.healthCheck()).isEqualTo(new HealthCheckSettings(
-                HealthCheckSettings.Type.HTTP, "/healthz", Duration.ofSeconds(5), Duration.ofSeconds(2), 3, 4));
+                HealthCheckSettings.Type.HTTP, "/healthz", Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(500), 3, 4));
         assertThat(settings.admin()).isEqualTo(new AdminSettings(new ListenSpec("127.0.0.1", 9999), "s3cret"));
     }
 

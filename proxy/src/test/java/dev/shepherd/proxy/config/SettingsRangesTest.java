@@ -36,7 +36,8 @@ class SettingsRangesTest {
                 "workers.heartbeat.interval",
                 "workers.heartbeat.timeout",
                 "health-check.interval",
-                "health-check.timeout");
+                "health-check.timeout",
+                "health-check.fast-interval");
     }
 
     @ParameterizedTest

@@ -20,8 +20,8 @@ class EndpointGroupTest {
         List<Endpoint> snapshot = group.eligible();
         assertThat(snapshot).containsExactly(c, a);
 
-        group.setEligible(b, true);
-        group.setEligible(c, false);
+        group.setState(b, EndpointState.UP);
+        group.setState(c, EndpointState.UNHEALTHY);
         assertThat(group.eligible()).containsExactly(a, b);
         assertThat(snapshot).containsExactly(c, a);
         assertThatThrownBy(() -> snapshot.add(b)).isInstanceOf(UnsupportedOperationException.class);

@@ -3,11 +3,13 @@ package dev.shepherd.proxy.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.config.HeartbeatSettings;
 import dev.shepherd.proxy.config.RestartSettings;
 import dev.shepherd.proxy.config.WorkerSettings;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;
+import dev.shepherd.proxy.health.HealthMonitor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,6 +30,8 @@ class WorkerSupervisorTest {
     private static final Duration READY = Duration.ofSeconds(30);
 
     private final EndpointGroup group = new EndpointGroup();
+    private final HealthMonitor health = new HealthMonitor(new HealthCheckSettings(HealthCheckSettings.Type.TCP, "/",
+            Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(50), 1, 2), group);
     private WorkerSupervisor supervisor;
 
     @AfterEach
@@ -35,6 +39,7 @@ class WorkerSupervisorTest {
         if (supervisor != null) {
             supervisor.close();
         }
+        health.close();
     }
 
     @Test
@@ -120,7 +125,7 @@ class WorkerSupervisorTest {
     }
 
     private void start(WorkerSettings settings) throws IOException {
-        supervisor = new WorkerSupervisor(settings, group, ProcessStarter.system());
+        supervisor = new WorkerSupervisor(settings, group, health, ProcessStarter.system());
         supervisor.spawnAll();
     }
 
