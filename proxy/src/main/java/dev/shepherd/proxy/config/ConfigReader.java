@@ -59,7 +59,12 @@ final class ConfigReader {
 
     /** {@code "auto"} (which becomes {@code auto}) or an integer >= {@code min}. */
     double doubleAtLeast(String path, double min) {
-        double value = config.getDouble(path);
+        double value;
+        try {
+            value = config.getDouble(path);
+        } catch (ConfigException.WrongType e) {
+            throw bad(path, "must be a number >= " + min + ", got '" + config.getValue(path).unwrapped() + "'");
+        }
         if (!(value >= min) || Double.isInfinite(value)) {
             throw bad(path, "must be a number >= " + min + ", got " + value);
         }

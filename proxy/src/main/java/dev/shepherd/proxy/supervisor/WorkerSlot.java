@@ -278,7 +278,7 @@ final class WorkerSlot {
 
     private void failedStart(ExitCause cause) {
         lastExit = cause;
-        log.error("worker {} cannot start: {}", id, cause);
+        log.error("worker {}: {}", id, cause);
         respawnLater(System.nanoTime(), Duration.ZERO);
     }
 
@@ -317,7 +317,8 @@ final class WorkerSlot {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        return root.getMessage() != null ? root.getMessage() : root.toString();
+        // The JDK says "error=2, No such file or directory": the errno's number adds nothing.
+        return root.getMessage() != null ? root.getMessage().replaceFirst("^error=\\d+, ", "") : root.toString();
     }
 
     /** The control channel's events, from its reader thread. */

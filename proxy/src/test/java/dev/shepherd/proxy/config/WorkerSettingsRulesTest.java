@@ -110,6 +110,13 @@ class WorkerSettingsRulesTest {
     }
 
     @Test
+    void aMultiplierThatIsNotANumberIsRejected() {
+        assertThatThrownBy(() -> sidecar("workers.restart.multiplier = fast"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.workers.restart.multiplier': must be a number >= 1.0, got 'fast'");
+    }
+
+    @Test
     void aMultiplierBelowOneIsRejected() {
         assertThatThrownBy(() -> sidecar("workers.restart.multiplier = 0.5"))
                 .isInstanceOf(ConfigException.BadValue.class)
