@@ -28,6 +28,19 @@ class EndpointGroupTest {
     }
 
     @Test
+    void statusShowsEveryEndpointWithItsStateHealthAndOpenConnections() {
+        group.add(a, true);
+        group.add(b, false);
+        group.setHealth(b, "failing: connection refused");
+        EndpointGroup.Lease lease = group.tryOpenConnection(a, 10);
+
+        assertThat(group.status()).containsExactly(
+                new EndpointStatus(a, EndpointState.UP, "not checked yet", 1),
+                new EndpointStatus(b, EndpointState.STARTING, "failing: connection refused", 0));
+        lease.release();
+    }
+
+    @Test
     void connectionsAreCountedUpToTheCapAndReleasedOnce() {
         group.add(a, true);
         EndpointGroup.Lease first = group.tryOpenConnection(a, 2);
