@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -102,11 +103,11 @@ final class WorkerSlot {
         OutputPump.start(id, "out", started.getInputStream());
         OutputPump.start(id, "err", started.getErrorStream());
         control.start(new ControlEvents(spawned));
-        started.onExit().thenRun(() -> context.loop().execute(() -> exited(spawned)));
+        started.onExit().thenRun(() -> post(() -> exited(spawned)));
         Duration readyTimeout = context.settings().readyTimeout();
         timer = schedule(readyTimeout, () -> notReadyInTime(spawned, readyTimeout));
         checker = context.health().watch(endpoint,
-                (isHealthy, reason) -> context.loop().execute(() -> healthChanged(spawned, isHealthy, reason)));
+                (isHealthy, reason) -> post(() -> healthChanged(spawned, isHealthy, reason)));
     }
 
     /** Stops the worker for good: shutdown request, then SIGTERM, then SIGKILL. */
@@ -302,6 +303,15 @@ final class WorkerSlot {
         context.group().setState(endpoint, next);
     }
 
+    /** Runs {@code event} on the supervisor's thread; dropped once the supervisor has shut down. */
+    private void post(Runnable event) {
+        try {
+            context.loop().execute(event);
+        } catch (RejectedExecutionException closed) {
+            log.debug("worker {}: event after the supervisor stopped, dropped", id);
+        }
+    }
+
     private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
         return context.loop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -337,7 +347,7 @@ final class WorkerSlot {
         @Override
         public void onFrame(Frame frame) {
             switch (frame.type()) {
-                case READY -> context.loop().execute(() -> {
+                case READY -> post(() -> {
                     if (source == process) {
                         saidReady = true;
                         admitIfReady(source);
@@ -351,7 +361,7 @@ final class WorkerSlot {
 
         @Override
         public void onClosed() {
-            context.loop().execute(() -> controlClosed(source));
+            post(() -> controlClosed(source));
         }
     }
 }
