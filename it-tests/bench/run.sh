@@ -208,6 +208,9 @@ wait_port nginx-b "$PORT_NGINX_B"
 wait_port haproxy "$PORT_HAPROXY"
 wait_port haproxy-splice "$PORT_SPLICE"
 wait_port shepherd "$PORT_SHEPHERD"
+# Shepherd admits a backend once `rise` health checks pass: wait for its first 200, not just its port.
+python3 "$HERE/benchtool.py" first200 "$PORT_SHEPHERD" "$(pid_of shepherd)" "$(python3 -c 'import time; print(time.time_ns())')" 30 \
+    >/dev/null || die "Shepherd answered no 200 within 30 s of listening"
 
 MAIN_TARGETS=(direct haproxy splice shepherd)
 wants() { [[ " ${SCENARIOS[*]} " == *" $1 "* ]]; }

@@ -3,6 +3,7 @@ package dev.shepherd.proxy.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -22,11 +23,14 @@ import org.slf4j.LoggerFactory;
  * (end of input) becomes a shutdown of the peer's output after its pending writes; a close closes
  * the peer after its pending writes.
  */
-abstract class RelayHandler extends ChannelInboundHandlerAdapter {
+abstract class RelayHandler extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
 
     final FrontendMetrics metrics;
     private Channel peer;
+    private Channel source; // the channel this handler reads from
+    /** Bytes of the one write to the peer under way (read-after-write allows one per direction). */
+    private int writing;
     /** What arrived before there was a peer: epoll reads pending data when it sees the FIN, asked or not. */
     private List<ByteBuf> held;
     private boolean inputShutdownHeld;
@@ -41,12 +45,18 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter {
     final void relayTo(Channel self, Channel peer) {
         this.peer = peer;
         if (held != null) {
-            held.forEach(buf -> forward(self, buf));
+            // One write for all of it (the composite owns the parts), so one write is under way at a time.
+            forward(held.size() == 1 ? held.get(0) : Unpooled.wrappedBuffer(held.toArray(ByteBuf[]::new)));
             held = null;
         }
         if (inputShutdownHeld) {
             inputShutdown(self);
         }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        source = ctx.channel();
     }
 
     @Override
@@ -62,26 +72,36 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter {
             }
             held.add(buf);
         } else {
-            forward(ctx.channel(), buf);
+            forward(buf);
         }
     }
 
-    /** Writes {@code buf}, already counted as buffered, to the peer; reads again once it is written. */
-    private void forward(Channel self, ByteBuf buf) {
+    /**
+     * Writes {@code buf}, already counted as buffered, to the peer; reads again once it is written.
+     * This handler is the write's listener ({@link #operationComplete}): one object per pair side,
+     * not one per write.
+     */
+    private void forward(ByteBuf buf) {
         int bytes = buf.readableBytes();
         if (!peer.isActive()) {
             metrics.buffered(-bytes);
             buf.release();
             return;
         }
-        peer.writeAndFlush(buf).addListener((ChannelFutureListener) written -> {
-            metrics.buffered(-bytes);
-            if (written.isSuccess()) {
-                self.read();
-            } else {
-                self.close();
-            }
-        });
+        writing += bytes;
+        peer.writeAndFlush(buf).addListener(this);
+    }
+
+    /** A write to the peer completed. */
+    @Override
+    public void operationComplete(ChannelFuture written) {
+        metrics.buffered(-writing);
+        writing = 0;
+        if (written.isSuccess()) {
+            source.read();
+        } else {
+            source.close();
+        }
     }
 
     @Override
