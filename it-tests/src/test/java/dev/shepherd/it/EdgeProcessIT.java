@@ -14,7 +14,7 @@ class EdgeProcessIT {
     private static final Duration START = Duration.ofSeconds(30);
 
     @Test
-    void sidecarServesHttpFromTwoBackendsInTurnAndStopsOnSigterm() throws Exception {
+    void sidecarServesHttpFromTwoBackendsInTurnIgnoresSighupAndStopsOnSigterm() throws Exception {
         int first = FreePort.reserve();
         int second = FreePort.reserve();
         int listen = FreePort.reserve();
@@ -42,6 +42,10 @@ class EdgeProcessIT {
             for (int i = 1; i < bodies.size(); i++) {
                 assertThat(bodies.get(i)).as("request %d", i).isNotEqualTo(bodies.get(i - 1));
             }
+
+            edge.signal("HUP"); // logrotate's habit: must not stop the edge
+            edge.awaitLine("SIGHUP: re-reading the config is not built yet", START);
+            assertThat(Http.get(listen)).startsWith("HTTP/1.1 200");
 
             edge.signal("TERM");
             assertThat(edge.awaitExit(Duration.ofSeconds(15))).isZero();

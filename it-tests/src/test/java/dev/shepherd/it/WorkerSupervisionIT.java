@@ -57,7 +57,7 @@ class WorkerSupervisionIT {
                 "-Dshepherd.workers.restart.multiplier=2",
                 "-Dshepherd.workers.restart.max-delay=400ms",
                 "-Dshepherd.workers.restart.max-restarts=5"))) {
-            edge.awaitLine("worker 1 FAILED: more than 5 restarts", START);
+            edge.awaitLine("worker 1 FAILED: it exited again after 5 restarts", START);
 
             List<Integer> delays = new ArrayList<>();
             for (String line : edge.lines()) {

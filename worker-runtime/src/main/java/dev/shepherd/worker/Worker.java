@@ -35,9 +35,10 @@ public final class Worker {
     private final int port;
     private final ControlChannel channel; // null when standalone
     private final List<Consumer<String>> messageHandlers = new CopyOnWriteArrayList<>();
-    private final List<Runnable> shutdownHooks = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Duration>> shutdownHooks = new CopyOnWriteArrayList<>();
     private final Thread shutdownThread = new Thread(this::runShutdownHooks, "shepherd-worker-shutdown");
     private volatile boolean exitOnDisconnect = true;
+    private volatile long stopDeadlineNanos; // set by Shepherd's shutdown request
 
     private Worker(String id, int port, ControlChannel channel) {
         this.id = id;
@@ -169,8 +170,20 @@ public final class Worker {
      * JVM then exits 0) or on SIGTERM / {@code System.exit}. Hooks run in the order added.
      */
     public void onShutdown(Runnable hook) {
+        shutdownHooks.add(timeLeft -> hook.run());
+    }
+
+    /**
+     * As {@link #onShutdown(Runnable)}; the hook learns how long it has: what is left of the
+     * deadline in Shepherd's request ({@code workers.stop-timeout}), or {@link #DEFAULT_STOP_TIME}
+     * when the stop came from a signal or {@code System.exit}.
+     */
+    public void onShutdown(Consumer<Duration> hook) {
         shutdownHooks.add(hook);
     }
+
+    /** What a shutdown hook is told it has when no deadline came with the stop. */
+    public static final Duration DEFAULT_STOP_TIME = Duration.ofSeconds(5);
 
     /** Whether the JVM exits when the control channel closes without a shutdown request (default true). */
     public void exitOnDisconnect(boolean exit) {
@@ -188,6 +201,7 @@ public final class Worker {
     }
 
     private void stopRequested(Duration deadline) {
+        stopDeadlineNanos = System.nanoTime() + deadline.toNanos();
         ControlChannel.log.log(System.Logger.Level.INFO,
                 "worker " + id + ": Shepherd asks to stop within " + deadline.toMillis() + " ms");
         // exit() runs the shutdown hooks; it must not run on the reader thread, which it would wait for.
@@ -204,9 +218,12 @@ public final class Worker {
     }
 
     private void runShutdownHooks() {
-        for (Runnable hook : shutdownHooks) {
+        long deadline = stopDeadlineNanos;
+        for (Consumer<Duration> hook : shutdownHooks) {
+            Duration left = deadline == 0 ? DEFAULT_STOP_TIME
+                    : Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             try {
-                hook.run();
+                hook.accept(left);
             } catch (RuntimeException e) {
                 ControlChannel.log.log(System.Logger.Level.ERROR, "worker " + id + ": shutdown hook failed", e);
             }

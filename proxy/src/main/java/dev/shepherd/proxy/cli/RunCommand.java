@@ -24,10 +24,11 @@ final class RunCommand implements Callable<Integer> {
         ShepherdSettings settings = parent.config.load();
         log.info("settings from {}", parent.config.describe());
         SettingsSummary.lines(settings).forEach(line -> log.info("  {}", line));
-        // The edge runs until the JVM is asked to stop: SIGTERM, SIGINT (Ctrl-C) or SIGHUP. The hook
+        // The edge runs until the JVM is asked to stop: SIGTERM or SIGINT (Ctrl-C). The hook
         // is in place before the edge starts, so a signal during start-up still stops the workers;
         // it waits for the start to end first. A requested stop is reported as success: without the
         // halt the JVM would exit 128 + signal, which service managers count as a failure.
+        HangupSignal.ignoreWithAWarning();
         CompletableFuture<Edge> started = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Edge edge;

@@ -23,14 +23,23 @@ final class SettingsSummary {
                 "balance         " + ConfigNames.of(s.balance()) + ", connect-timeout " + format(s.connectTimeout())
                         + ", connect-attempts " + s.connectAttempts(),
                 "workers         " + workers,
+                "worker restart  " + restart(w),
                 "backends        " + (s.backends().isEmpty() ? "none" : s.backends().toString()),
                 "limits          max-connections " + s.maxConnections() + ", per endpoint "
                         + s.maxConnectionsPerEndpoint() + ", idle-timeout " + format(s.idleTimeout()),
                 "proxy-protocol  " + ConfigNames.of(s.proxyProtocol()) + ", event-loop-threads " + s.eventLoopThreads(),
                 "health-check    " + ConfigNames.of(h.type()) + (h.type() == HealthCheckSettings.Type.HTTP ? " GET " + h.path() : "")
-                        + " every " + format(h.interval()) + ", timeout " + format(h.timeout())
+                        + " every " + format(h.interval()) + " (" + format(h.fastInterval()) + " in transition), timeout " + format(h.timeout())
                         + ", rise " + h.rise() + ", fall " + h.fall(),
                 "admin           " + s.admin().listen() + (s.admin().token().isEmpty() ? ", no token" : ", token set"));
+    }
+
+    private static String restart(WorkerSettings w) {
+        var r = w.restart();
+        return "back-off " + format(r.initialDelay()) + " x" + r.multiplier() + " up to " + format(r.maxDelay())
+                + ", FAILED after " + r.maxRestarts() + " in " + format(r.window()) + "; stop: drain " + format(w.drainTimeout())
+                + ", stop " + format(w.stopTimeout()) + ", kill " + format(w.killTimeout())
+                + "; unhealthy restart after " + format(w.unhealthyRestartAfter());
     }
 
     static String format(Duration d) {

@@ -57,7 +57,6 @@ final class ConfigReader {
         return value;
     }
 
-    /** {@code "auto"} (which becomes {@code auto}) or an integer >= {@code min}. */
     double doubleAtLeast(String path, double min) {
         double value;
         try {
@@ -71,6 +70,7 @@ final class ConfigReader {
         return value;
     }
 
+    /** {@code "auto"} (which becomes {@code auto}) or an integer >= {@code min}. */
     int intOrAuto(String path, int min, int auto) {
         ConfigValue value = config.getValue(path);
         if (value.valueType() == ConfigValueType.STRING && AUTO.equals(value.unwrapped())) {

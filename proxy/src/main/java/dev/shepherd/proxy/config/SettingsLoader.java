@@ -78,6 +78,8 @@ public final class SettingsLoader {
             throw in.badPair("shepherd.admin.port", "shepherd.listen.port",
                     "listen.port and admin.port must differ, both are " + listen.port());
         }
+        HealthCheckSettings healthCheck = readHealthCheck(in);
+        checkWorkersFit(in, workers, listen, admin, healthCheck);
         return new ShepherdSettings(
                 listen,
                 in.oneOf("shepherd.balance", BalanceType.class),
@@ -91,8 +93,31 @@ public final class SettingsLoader {
                 in.intOrAuto("shepherd.event-loop-threads", 1, availableProcessors),
                 workers,
                 backends,
-                readHealthCheck(in),
+                healthCheck,
                 admin);
+    }
+
+    /** The workers' ports must be their own, and a worker must have time to pass its checks. */
+    private static void checkWorkersFit(ConfigReader in, WorkerSettings workers, ListenSpec listen, AdminSettings admin,
+            HealthCheckSettings checks) {
+        if (workers.count() == 0) {
+            return;
+        }
+        int first = workers.firstPort();
+        int last = first + workers.count() - 1;
+        for (ListenSpec taken : List.of(listen, admin.listen())) {
+            if (taken.port() >= first && taken.port() <= last) {
+                String key = taken == listen ? "shepherd.listen.port" : "shepherd.admin.port";
+                throw in.badPair("shepherd.workers.first-port", key, "the workers' ports " + first + ".." + last
+                        + " include " + key.substring("shepherd.".length()) + " " + taken.port());
+            }
+        }
+        Duration leastToPass = checks.fastInterval().plus(checks.timeout()).multipliedBy(checks.rise());
+        if (workers.readyTimeout().compareTo(leastToPass) <= 0) {
+            throw in.badPair("shepherd.workers.ready-timeout", "shepherd.health-check.rise",
+                    "workers.ready-timeout must be longer than health-check.rise x (fast-interval + timeout) = "
+                            + leastToPass.toMillis() + " ms, or no worker could pass its checks in time");
+        }
     }
 
     private WorkerSettings readWorkers(ConfigReader in) {
@@ -128,6 +153,7 @@ public final class SettingsLoader {
                 firstPort,
                 readEnv(in, "shepherd.workers.env"),
                 in.positiveDuration("shepherd.workers.ready-timeout"),
+                in.positiveDuration("shepherd.workers.drain-timeout"),
                 in.positiveDuration("shepherd.workers.stop-timeout"),
                 in.positiveDuration("shepherd.workers.kill-timeout"),
                 in.positiveDuration("shepherd.workers.unhealthy-restart-after"),
@@ -174,14 +200,22 @@ public final class SettingsLoader {
         Duration interval = in.positiveDuration("shepherd.health-check.interval");
         Duration timeout = in.positiveDuration("shepherd.health-check.timeout");
         if (timeout.compareTo(interval) >= 0) {
-            throw in.bad("shepherd.health-check.timeout", "must be shorter than health-check.interval (" + interval + ")");
+            throw in.badPair("shepherd.health-check.timeout", "shepherd.health-check.interval",
+                    "health-check.timeout must be shorter than health-check.interval, got " + timeout.toMillis()
+                            + " ms >= " + interval.toMillis() + " ms");
+        }
+        Duration fastInterval = in.positiveDuration("shepherd.health-check.fast-interval");
+        if (fastInterval.compareTo(interval) > 0) {
+            throw in.badPair("shepherd.health-check.fast-interval", "shepherd.health-check.interval",
+                    "health-check.fast-interval must be <= health-check.interval (" + interval.toMillis() + " ms), got "
+                            + fastInterval.toMillis() + " ms");
         }
         return new HealthCheckSettings(
                 type,
                 path,
                 interval,
                 timeout,
-                in.positiveDuration("shepherd.health-check.fast-interval"),
+                fastInterval,
                 in.intAtLeast("shepherd.health-check.rise", 1),
                 in.intAtLeast("shepherd.health-check.fall", 1));
     }

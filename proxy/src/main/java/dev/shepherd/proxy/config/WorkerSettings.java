@@ -13,6 +13,7 @@ public record WorkerSettings(
         int firstPort,
         Map<String, String> env,
         Duration readyTimeout,
+        Duration drainTimeout,
         Duration stopTimeout,
         Duration killTimeout,
         Duration unhealthyRestartAfter,
@@ -22,6 +23,7 @@ public record WorkerSettings(
         command = List.copyOf(requireNonNull(command, "command"));
         env = Map.copyOf(requireNonNull(env, "env"));
         requireNonNull(readyTimeout, "readyTimeout");
+        requireNonNull(drainTimeout, "drainTimeout");
         requireNonNull(stopTimeout, "stopTimeout");
         requireNonNull(killTimeout, "killTimeout");
         requireNonNull(unhealthyRestartAfter, "unhealthyRestartAfter");

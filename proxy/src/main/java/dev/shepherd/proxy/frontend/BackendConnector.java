@@ -144,7 +144,7 @@ final class BackendConnector {
         FailureReason reason = reasonOf(cause);
         metrics.failed(reason);
         if (reason == FailureReason.CONNECT_REFUSED || reason == FailureReason.CONNECT_TIMEOUT) {
-            group.connectFailed(lease.endpoint(), reason.tag());
+            group.connectFailed(lease.endpoint(), reason.tag() + " (" + cause.getMessage() + ")");
         }
         log.debug("{}: connect to endpoint {} failed ({}): {}", client, lease.endpoint(), reason.tag(), cause.toString());
         attempt(client, connected, tried, reason);

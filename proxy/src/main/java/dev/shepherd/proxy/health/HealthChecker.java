@@ -5,6 +5,7 @@ import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Checks one endpoint's port again and again until closed, and tells its listener when the
- * verdict changes. Checks run one at a time on a blocking pool; the next is scheduled when one
- * ends: {@code interval} apart when healthy, {@code fast-interval} apart in transition, each
- * delay jittered by 10 %.
+ * verdict changes. One check at a time: each scheduled check carries a ticket, and only the
+ * newest ticket runs, so bringing a check forward never starts a second chain. The next check is
+ * scheduled when one ends: {@code interval} apart when healthy or when a down endpoint has failed
+ * a whole {@code fall} streak (HAProxy's downinter), {@code fast-interval} apart in between; each
+ * delay jittered by 10 %. Verdicts reach the listener in order, under this checker's lock.
  */
 public final class HealthChecker implements AutoCloseable {
 
-    /** Hears verdict changes, on a health-check thread. */
+    /** Hears verdict changes, under the checker's lock: it must not block. */
     @FunctionalInterface
     public interface Listener {
         void onHealthChanged(boolean healthy, String reason);
@@ -33,9 +36,11 @@ public final class HealthChecker implements AutoCloseable {
     private final Listener listener;
     private final Runnable onClose;
     private final HealthStreak streak;
+    // This object's lock guards everything below, and the streak.
     private String lastFailure = "none yet";
-    private boolean closed; // this object's lock guards the fields below and the streak
+    private boolean closed;
     private boolean checking;
+    private long ticket;
     private ScheduledFuture<?> next;
 
     HealthChecker(Endpoint endpoint, HealthCheckSettings settings, HealthProbe probe, EndpointGroup group,
@@ -53,8 +58,7 @@ public final class HealthChecker implements AutoCloseable {
 
     synchronized void start() {
         // The first check soon, but not at the same moment as every other endpoint's.
-        long first = ThreadLocalRandom.current().nextLong(Math.max(1, settings.fastInterval().toNanos()));
-        next = scheduler.schedule(this::submit, first, TimeUnit.NANOSECONDS);
+        scheduleIn(ThreadLocalRandom.current().nextLong(Math.max(1, settings.fastInterval().toNanos())));
     }
 
     public Endpoint endpoint() {
@@ -65,25 +69,25 @@ public final class HealthChecker implements AutoCloseable {
         return streak.healthy();
     }
 
+    /** Runs the next check now (unless one is under way), e.g. when a worker says it is ready. */
+    public synchronized void checkNow() {
+        if (!closed && !checking) {
+            scheduleIn(0);
+        }
+    }
+
     /**
      * The passive check: a connect the proxy made to this endpoint was refused or timed out. It
-     * counts as a failed check, and the next active check runs now.
+     * counts as a failed check, and the next active check runs now. An error of the edge's own
+     * (no descriptors or local ports left) does not count.
      */
-    public void connectFailed(String why) {
-        boolean changed;
-        boolean healthy;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            changed = record(false, "proxy connect " + why);
-            healthy = streak.healthy();
-            if (!checking && next != null && next.cancel(false)) {
-                next = scheduler.schedule(this::submit, 0, TimeUnit.NANOSECONDS);
-            }
+    public synchronized void connectFailed(String why) {
+        if (closed || LocalErrors.isLocal(why)) {
+            return;
         }
-        if (changed) {
-            listener.onHealthChanged(healthy, reason(healthy));
+        record(false, "proxy connect " + why);
+        if (!checking) {
+            scheduleIn(0);
         }
     }
 
@@ -101,52 +105,57 @@ public final class HealthChecker implements AutoCloseable {
         onClose.run();
     }
 
-    private void submit() {
+    /** Replaces any scheduled check with one in {@code nanos}. */
+    private void scheduleIn(long nanos) {
+        if (next != null) {
+            next.cancel(false);
+        }
+        long mine = ++ticket;
+        next = scheduler.schedule(() -> submit(mine), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void submit(long mine) {
         synchronized (this) {
-            if (closed) {
-                return;
+            if (closed || checking || mine != ticket) {
+                return; // closed, or a newer check replaced this one
             }
             checking = true;
         }
         try {
             pool.execute(this::check);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        } catch (RejectedExecutionException stopping) {
             // the monitor is closing
         }
     }
 
     private void check() {
         CheckResult result = probe.check(endpoint, (int) Math.max(1, settings.timeout().toMillis()));
-        boolean changed;
-        boolean healthy;
         synchronized (this) {
             checking = false;
             if (closed) {
                 return;
             }
-            changed = result.conclusive() && record(result.passed(), result.detail());
-            healthy = streak.healthy();
-            Duration delay = healthy && result.passed() ? settings.interval() : settings.fastInterval();
-            long jittered = (long) (delay.toNanos() * ThreadLocalRandom.current().nextDouble(0.9, 1.1));
-            next = scheduler.schedule(this::submit, jittered, TimeUnit.NANOSECONDS);
-        }
-        if (changed) {
-            listener.onHealthChanged(healthy, reason(healthy));
+            if (result.conclusive()) {
+                record(result.passed(), result.detail());
+            }
+            boolean settled = streak.healthy() ? result.passed() : streak.failures() >= settings.fall();
+            Duration delay = settled ? settings.interval() : settings.fastInterval();
+            scheduleIn((long) (delay.toNanos() * ThreadLocalRandom.current().nextDouble(0.9, 1.1)));
         }
     }
 
-    private boolean record(boolean passed, String detail) {
+    /** Feeds the streak; tells the listener when the verdict changes. Called under the lock. */
+    private void record(boolean passed, String detail) {
         if (!passed) {
             lastFailure = detail;
         }
         boolean changed = streak.record(passed);
         group.setHealth(endpoint, streak.describe(lastFailure));
-        return changed;
-    }
-
-    private String reason(boolean healthy) {
-        return healthy
-                ? settings.rise() + " health checks passed"
-                : settings.fall() + " health checks failed, the last: " + lastFailure;
+        if (changed) {
+            boolean healthy = streak.healthy();
+            listener.onHealthChanged(healthy, healthy
+                    ? settings.rise() + " health checks passed"
+                    : settings.fall() + " health checks failed, the last: " + lastFailure);
+        }
     }
 }

@@ -53,9 +53,8 @@ interface HealthProbe {
 
     /** A failure the edge caused itself (EMFILE, ENFILE, EADDRNOTAVAIL) says nothing of the endpoint. */
     private static CheckResult failure(IOException e, int timeoutMillis) {
-        String message = String.valueOf(e.getMessage());
-        if (message.contains("Too many open files") || message.contains("Cannot assign requested address")) {
-            return CheckResult.inconclusive(message);
+        if (LocalErrors.isLocal(e.getMessage())) {
+            return CheckResult.inconclusive(e.getMessage());
         }
         return CheckResult.failed(describe(e, timeoutMillis));
     }

@@ -41,6 +41,11 @@ final class HealthStreak {
         return healthy;
     }
 
+    /** Failures in a row, up to now. */
+    int failures() {
+        return failures;
+    }
+
     /** For status: {@code passing}, or the streak towards the other verdict. */
     String describe(String lastFailure) {
         if (healthy) {

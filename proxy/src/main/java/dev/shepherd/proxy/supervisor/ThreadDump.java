@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -20,10 +21,14 @@ final class ThreadDump {
             return "no thread dump: jcmd not found next to " + System.getProperty("java.home");
         }
         Path output = null;
+        // jcmd drops .attach_pid<pid> in the target's working directory (or /tmp) and, when the
+        // target never answers, leaves it behind: it is removed below.
+        List<Path> attachFiles = attachFiles(pid);
+        Process process = null;
         try {
             // To a file, not a pipe: a dump larger than the pipe's buffer would stall jcmd until we read.
             output = Files.createTempFile("shepherd-dump-", ".txt");
-            Process process = new ProcessBuilder(jcmd.get().toString(), Long.toString(pid), "Thread.print")
+            process = new ProcessBuilder(jcmd.get().toString(), Long.toString(pid), "Thread.print")
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile())
                     .start();
@@ -40,10 +45,25 @@ final class ThreadDump {
             Thread.currentThread().interrupt();
             return "no thread dump: interrupted";
         } finally {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
             if (output != null) {
                 output.toFile().delete();
             }
+            attachFiles.forEach(file -> file.toFile().delete());
         }
+    }
+
+    private static List<Path> attachFiles(long pid) {
+        String name = ".attach_pid" + pid;
+        List<Path> files = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.io.tmpdir"), name)));
+        try {
+            files.add(Path.of("/proc", Long.toString(pid), "cwd").toRealPath().resolve(name));
+        } catch (IOException | RuntimeException e) {
+            // no /proc, or the process is gone: only the temp directory's file is possible
+        }
+        return files;
     }
 
     private static Optional<Path> jcmd() {

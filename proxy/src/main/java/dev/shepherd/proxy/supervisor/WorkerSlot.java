@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerSlot {
     private static final Logger log = LoggerFactory.getLogger(WorkerSlot.class);
+    private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
     private final String id;
     private final int port;
@@ -126,17 +127,49 @@ final class WorkerSlot {
         return stopped;
     }
 
-    /** Shutdown request, {@code stop-timeout}, SIGTERM, {@code kill-timeout}, SIGKILL. */
+    /**
+     * Drain (out of rotation until its connections close, up to {@code drain-timeout}), then the
+     * shutdown request, {@code stop-timeout}, SIGTERM, {@code kill-timeout}, SIGKILL.
+     */
     private void stopProcess(WorkerProcess current) {
         cancel(timer);
         cancel(unhealthyTimer);
+        setState(EndpointState.DRAINING);
+        Duration drainTimeout = context.settings().drainTimeout();
+        int open = context.group().activeConnections(endpoint);
+        if (open > 0) {
+            log.info("worker {} (pid {}) DRAINING: out of rotation, waiting up to {} ms for its {} open connections",
+                    id, current.pid(), drainTimeout.toMillis(), open);
+        }
+        drainThenAskToStop(current, System.nanoTime() + drainTimeout.toNanos());
+    }
+
+    private void drainThenAskToStop(WorkerProcess current, long deadlineNanos) {
+        if (current != process) {
+            return;
+        }
+        int open = context.group().activeConnections(endpoint);
+        if (open > 0 && System.nanoTime() - deadlineNanos < 0) {
+            timer = schedule(DRAIN_POLL, () -> drainThenAskToStop(current, deadlineNanos));
+            return;
+        }
+        if (open > 0) {
+            log.info("worker {} (pid {}) still has {} open connections at the end of drain-timeout; asking it to stop",
+                    id, current.pid(), open);
+        }
         setState(EndpointState.STOPPING);
         Duration stopTimeout = context.settings().stopTimeout();
-        if (current.control().send(Frame.shutdown(stopTimeout))) {
-            timer = schedule(stopTimeout, () -> terminate(current));
-        } else {
+        if (!current.control().connected()) {
             terminate(current);
+            return;
         }
+        timer = schedule(stopTimeout, () -> terminate(current));
+        // Off the supervisor's thread: a worker that does not read its channel could block the write.
+        context.blocking().execute(() -> {
+            if (!current.control().send(Frame.shutdown(stopTimeout))) {
+                post(() -> terminate(current));
+            }
+        });
     }
 
     /** Checks the heartbeat of a worker that has a control channel. */
@@ -207,8 +240,10 @@ final class WorkerSlot {
 
     private void notReadyInTime(WorkerProcess slow, Duration readyTimeout) {
         if (slow == process && state == EndpointState.STARTING) {
-            log.warn("worker {} (pid {}) was not ready within {} ms (said ready: {}, health checks: {}); killing it",
-                    id, slow.pid(), readyTimeout.toMillis(), saidReady, healthy ? "passing" : "not passing");
+            log.warn("worker {} (pid {}) was not UP within {} ms ({}, health checks {}); killing it",
+                    id, slow.pid(), readyTimeout.toMillis(),
+                    slow.control().connected() ? (saidReady ? "it said ready" : "it did not say ready") : "no control channel",
+                    healthy ? "passing" : "not passing");
             kill(slow, ExitCause.notReady(readyTimeout));
         }
     }
@@ -231,12 +266,12 @@ final class WorkerSlot {
     }
 
     private void terminate(WorkerProcess stopping) {
-        if (stopping != process) {
-            return;
+        if (stopping != process || !stopping.terminate()) {
+            return; // gone, or SIGTERM already sent
         }
         log.info("worker {} (pid {}): SIGTERM", id, stopping.pid());
-        stopping.terminate();
         Duration killTimeout = context.settings().killTimeout();
+        cancel(timer);
         timer = schedule(killTimeout, () -> {
             if (stopping == process) {
                 log.warn("worker {} (pid {}) still running {} ms after SIGTERM: SIGKILL", id, stopping.pid(), killTimeout.toMillis());
@@ -246,10 +281,18 @@ final class WorkerSlot {
     }
 
     private void controlClosed(WorkerProcess closing) {
-        if (closing == process && (state == EndpointState.UP || state == EndpointState.UNHEALTHY)) {
-            // The worker is exiting (the runtime closes its channel last): no new connections for it.
-            setState(EndpointState.STOPPING);
+        if (closing != process || state == EndpointState.STOPPING || state == EndpointState.DRAINING) {
+            return;
         }
+        // The runtime closes its channel as the JVM exits: no new connections for it. If the JVM
+        // does not finish exiting (a shutdown hook that hangs), the stop sequence takes over.
+        Duration stopTimeout = context.settings().stopTimeout();
+        log.info("worker {} (pid {}) closed its control channel: it is exiting; out of rotation, SIGTERM if still running in {} ms",
+                id, closing.pid(), stopTimeout.toMillis());
+        cancel(timer);
+        cancel(unhealthyTimer);
+        setState(EndpointState.STOPPING);
+        timer = schedule(stopTimeout, () -> terminate(closing));
     }
 
     private void exited(WorkerProcess ended) {
@@ -262,6 +305,7 @@ final class WorkerSlot {
         checker.close();
         process = null;
         ended.control().close();
+        ended.killLeftovers(context.settings().killTimeout(), context.blocking());
         int code = ended.process().exitValue();
         Duration uptime = ended.uptime(now);
         if (stopWanted) {
@@ -288,7 +332,7 @@ final class WorkerSlot {
         if (delay == null) {
             setState(EndpointState.FAILED);
             var restart = context.settings().restart();
-            log.error("worker {} FAILED: more than {} restarts within {} ms; it is not respawned again. Last exit: {}",
+            log.error("worker {} FAILED: it exited again after {} restarts within {} ms; it is not respawned again. Last exit: {}",
                     id, restart.maxRestarts(), restart.window().toMillis(), lastExit);
             return;
         }
@@ -350,6 +394,7 @@ final class WorkerSlot {
                 case READY -> post(() -> {
                     if (source == process) {
                         saidReady = true;
+                        checker.checkNow(); // no need to wait for the next scheduled check
                         admitIfReady(source);
                     }
                 });

@@ -45,10 +45,10 @@ public final class WorkerSupervisor implements AutoCloseable {
     WorkerSupervisor(WorkerSettings settings, EndpointGroup group, HealthMonitor health, ProcessStarter starter)
             throws IOException {
         this.settings = settings;
+        List<String> command = WorkerCommand.resolve(settings.command());
         // Only the edge's user may open the control sockets inside.
         this.socketDir = Files.createTempDirectory("shepherd-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        List<String> command = WorkerCommand.resolve(settings.command());
         SlotContext context = new SlotContext(settings, command, group, health, loop, blocking, starter, socketDir,
                 (id, text) -> messageHandler.accept(id, text));
         for (int i = 0; i < settings.count(); i++) {
@@ -91,12 +91,12 @@ public final class WorkerSupervisor implements AutoCloseable {
     }
 
     /**
-     * Stops every worker (shutdown request, {@code stop-timeout}, SIGTERM, {@code kill-timeout},
-     * SIGKILL) and waits for them.
+     * Stops every worker (drain, shutdown request, {@code stop-timeout}, SIGTERM,
+     * {@code kill-timeout}, SIGKILL) and waits for them.
      */
     @Override
     public void close() {
-        Duration limit = settings.stopTimeout().plus(settings.killTimeout()).plusSeconds(5);
+        Duration limit = settings.drainTimeout().plus(settings.stopTimeout()).plus(settings.killTimeout()).plusSeconds(5);
         try {
             List<CompletableFuture<Void>> stops = onLoop(() -> slots.stream().map(WorkerSlot::stop).toList());
             CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -117,14 +117,17 @@ public final class WorkerSupervisor implements AutoCloseable {
         return slots.stream().filter(slot -> slot.id().equals(id)).findFirst();
     }
 
+    /** Runs {@code task} on the supervisor's thread and waits for it (it never blocks: at most seconds). */
     private <T> T onLoop(java.util.concurrent.Callable<T> task) {
         try {
-            return loop.submit(task).get();
+            return loop.submit(task).get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the supervisor's thread did not answer within 10 s", e);
         }
     }
 

@@ -35,6 +35,7 @@ class FullSettingsFileTest {
                 first-port = 9100
                 env { JAVA_OPTS = "-Xmx256m", MODE = prod }
                 ready-timeout = 45s
+                drain-timeout = 7s
                 stop-timeout = 5s
                 kill-timeout = 4s
                 unhealthy-restart-after = 20s
@@ -88,6 +89,7 @@ class FullSettingsFileTest {
         assertThat(workers.firstPort()).isEqualTo(9100);
         assertThat(workers.env()).containsOnly(entry("JAVA_OPTS", "-Xmx256m"), entry("MODE", "prod"));
         assertThat(workers.readyTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(workers.drainTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(workers.stopTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(workers.killTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(workers.unhealthyRestartAfter()).isEqualTo(Duration.ofSeconds(20));

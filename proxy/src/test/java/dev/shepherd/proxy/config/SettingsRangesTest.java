@@ -27,6 +27,7 @@ class SettingsRangesTest {
                 "idle-timeout",
                 "workers.ready-timeout",
                 "workers.stop-timeout",
+                "workers.drain-timeout",
                 "workers.kill-timeout",
                 "workers.unhealthy-restart-after",
                 "workers.restart.initial-delay",

@@ -124,6 +124,48 @@ class WorkerSettingsRulesTest {
     }
 
     @Test
+    void workerPortsThatIncludeTheListenPortAreRejected() {
+        assertThatThrownBy(() -> sidecar("listen.port = 9002, workers.count = 2, workers.first-port = 9001"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.workers.first-port': "
+                        + "the workers' ports 9001..9002 include listen.port 9002");
+    }
+
+    @Test
+    void workerPortsThatIncludeTheAdminPortAreRejected() {
+        assertThatThrownBy(() -> sidecar("admin.port = 9001, workers.count = 1"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.admin.port': "
+                        + "the workers' ports 9001..9001 include admin.port 9001");
+    }
+
+    @Test
+    void aReadyTimeoutTooShortToPassTheHealthChecksIsRejected() {
+        assertThatThrownBy(() -> sidecar("workers.count = 1, workers.ready-timeout = 1s, "
+                + "health-check { rise = 3, fast-interval = 250ms, timeout = 100ms }"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.workers.ready-timeout': workers.ready-timeout must be "
+                        + "longer than health-check.rise x (fast-interval + timeout) = 1050 ms, or no worker could pass its checks in time");
+    }
+
+    @Test
+    void aFastIntervalLongerThanTheIntervalIsRejected() {
+        assertThatThrownBy(() -> sidecar("health-check { interval = 3s, fast-interval = 4s }"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.health-check.fast-interval': "
+                        + "health-check.fast-interval must be <= health-check.interval (3000 ms), got 4000 ms");
+    }
+
+    @Test
+    void anIntervalShorterThanTheDefaultTimeoutIsReportedAtTheIntervalTheUserSet() {
+        assertThatThrownBy(() -> sidecar("health-check { interval = 1s, fast-interval = 100ms }"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageStartingWith("String: ")
+                .hasMessageEndingWith("Invalid value at 'shepherd.health-check.interval': "
+                        + "health-check.timeout must be shorter than health-check.interval, got 1000 ms >= 1000 ms");
+    }
+
+    @Test
     void maxRestartsBelowOneIsRejected() {
         assertThatThrownBy(() -> sidecar("workers.restart.max-restarts = 0"))
                 .isInstanceOf(ConfigException.BadValue.class)

@@ -123,6 +123,62 @@ class WorkerSupervisorTest {
         assertThat(tookMillis).isBetween(250L, 5_000L);
     }
 
+    @Test
+    void aWorkerThatClosesItsChannelButDoesNotExitIsStoppedAndRespawned() throws Exception {
+        start(settings(1, javaCommand(ExitHangsWorker.class), Map.of()));
+        WorkerStatus up = awaitState("0", EndpointState.UP);
+        long first = up.pid().getAsLong();
+        // It closes its channel after 1.5 s: out of rotation at once, SIGTERM after stop-timeout (2 s)
+        // does nothing to a JVM already exiting, SIGKILL after kill-timeout (300 ms), respawn.
+        await().atMost(READY).until(() -> !ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false));
+        WorkerStatus after = await().atMost(READY).until(() -> supervisor.status().get(0),
+                status -> status.lastExit() != null);
+        assertThat(after.lastExit().description()).isEqualTo("exit code 137 (signal 9, SIGKILL)");
+        assertThat(after.restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void stoppingAWorkerStartedByAShellScriptStopsTheScriptsJavaToo() throws Exception {
+        List<String> java = javaCommand(dev.shepherd.worker.demo.DemoWorker.class);
+        // No exec: the shell stays the worker's process, and the JVM is its child. Without the control
+        // channel the JVM cannot be asked to stop: only a signal reaches it.
+        start(settings(1, List.of("sh", "-c", "unset SHEPHERD_CONTROL_SOCKET; " + String.join(" ", java) + "; echo the worker ended"),
+                Map.of()));
+        long shell = awaitState("0", EndpointState.UP).pid().getAsLong();
+        List<ProcessHandle> children = ProcessHandle.of(shell).orElseThrow().descendants().toList();
+        assertThat(children).isNotEmpty();
+
+        supervisor.close();
+        supervisor = null;
+        await().atMost(Duration.ofSeconds(10)).until(() -> children.stream().noneMatch(ProcessHandle::isAlive));
+    }
+
+    @Test
+    void aWorkerWithOpenConnectionsIsDrainedBeforeItIsAskedToStop() throws Exception {
+        start(settings(1, List.of(), Map.of()));
+        long pid = awaitState("0", EndpointState.UP).pid().getAsLong();
+        var endpoint = group.eligible().get(0);
+        EndpointGroup.Lease open = group.tryOpenConnection(endpoint, 10);
+
+        WorkerSupervisor stopping = supervisor;
+        supervisor = null;
+        java.util.concurrent.CompletableFuture<Void> closed = java.util.concurrent.CompletableFuture.runAsync(stopping::close);
+        await().atMost(READY).until(() -> group.status().get(0).state() == EndpointState.DRAINING);
+        Thread.sleep(300); // drain-timeout is 1 s: the open connection holds the worker that long
+        assertThat(group.status().get(0).state()).isEqualTo(EndpointState.DRAINING);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+        assertThat(closed).isNotDone();
+
+        open.release();
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(group.status().get(0).state()).isEqualTo(EndpointState.STOPPED);
+    }
+
+    private static List<String> javaCommand(Class<?> main) {
+        return List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx32m",
+                "-cp", System.getProperty("java.class.path"), main.getName());
+    }
+
     private void start(WorkerSettings settings) throws IOException {
         supervisor = new WorkerSupervisor(settings, group, health, ProcessStarter.system());
         supervisor.spawnAll();
@@ -144,7 +200,7 @@ class WorkerSupervisorTest {
 
     private static WorkerSettings settings(int count, List<String> command, Map<String, String> env, int firstPort) {
         return new WorkerSettings(count, command, firstPort, env,
-                Duration.ofSeconds(20), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30),
+                Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30),
                 new RestartSettings(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
                 new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
     }

@@ -15,6 +15,10 @@ public final class DemoWorker {
 
     private DemoWorker() {}
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     public static void main(String[] args) throws IOException {
         // One line per log record (the JDK's default takes two), unless the command line chose a format.
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
@@ -29,7 +33,8 @@ public final class DemoWorker {
             return;
         }
         DemoServer server = DemoServer.start(worker.id(), worker.port());
-        worker.onShutdown(() -> server.stop(DRAIN_LIMIT));
+        // Keep a little of Shepherd's deadline for the JVM's own exit.
+        worker.onShutdown((Duration timeLeft) -> server.stop(min(DRAIN_LIMIT, timeLeft.multipliedBy(9).dividedBy(10))));
         worker.onMessage(text -> worker.send("echo: " + text));
         worker.ready();
         System.out.println("demo worker " + worker.id() + " listening on 127.0.0.1:" + worker.port());

@@ -1,0 +1,113 @@
+package dev.shepherd.proxy.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.shepherd.proxy.config.HealthCheckSettings;
+import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.EndpointGroup;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** One checker against a probe that counts its calls: scheduling and the order of verdicts. */
+class HealthCheckerTest {
+    private final Endpoint endpoint = new Endpoint("e", "127.0.0.1", 9);
+    private final EndpointGroup group = new EndpointGroup();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
+    private final AtomicInteger checks = new AtomicInteger();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+        pool.shutdownNow();
+    }
+
+    @Test
+    void passiveFailuresNeverStartASecondCheckOrASecondChain() throws Exception {
+        HealthChecker checker = checker(Duration.ofMillis(20), Duration.ofMillis(20), 1, 1, slowPassingProbe(), (h, why) -> { });
+        checker.start();
+        long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (System.nanoTime() < until) {
+            checker.connectFailed("connect_refused");
+        }
+        assertThat(mostAtOnce.get()).isEqualTo(1);
+
+        // Alone again: one chain of checks 20 ms apart, each taking 2 ms, makes at most ~45 in 1 s.
+        Thread.sleep(200);
+        int before = checks.get();
+        Thread.sleep(1000);
+        assertThat(checks.get() - before).isBetween(10, 60);
+        checker.close();
+    }
+
+    @Test
+    void theListenerHearsVerdictsInTheOrderTheyHappened() throws Exception {
+        AtomicReference<Boolean> lastHeard = new AtomicReference<>();
+        HealthChecker checker = checker(Duration.ofMillis(1), Duration.ofMillis(1), 1, 1, slowPassingProbe(),
+                (healthy, why) -> lastHeard.set(healthy));
+        checker.start();
+        AtomicBoolean hammering = new AtomicBoolean(true);
+        Thread passive = new Thread(() -> {
+            while (hammering.get()) {
+                checker.connectFailed("connect_refused");
+            }
+        });
+        passive.start();
+        Thread.sleep(1000);
+        hammering.set(false);
+        passive.join();
+        // The checks pass: the checker ends healthy, and so must the last verdict its listener heard.
+        await().atMost(Duration.ofSeconds(5)).until(checker::healthy);
+        Thread.sleep(50);
+        assertThat(lastHeard.get()).isEqualTo(checker.healthy()).isTrue();
+        checker.close();
+    }
+
+    @Test
+    void aLocalErrorDoesNotCountAgainstTheEndpoint() {
+        AtomicReference<Boolean> lastHeard = new AtomicReference<>();
+        HealthChecker checker = checker(Duration.ofSeconds(10), Duration.ofSeconds(10), 1, 1,
+                (e, timeout) -> CheckResult.PASSED, (healthy, why) -> lastHeard.set(healthy));
+        checker.start();
+        await().atMost(Duration.ofSeconds(15)).until(checker::healthy);
+        checker.connectFailed("connect_refused: connect(..) failed: Cannot assign requested address");
+        assertThat(checker.healthy()).isTrue();
+        checker.connectFailed("connect_refused: Connection refused");
+        assertThat(checker.healthy()).isFalse();
+        assertThat(lastHeard.get()).isFalse();
+        checker.close();
+    }
+
+    private HealthProbe slowPassingProbe() {
+        return (e, timeout) -> {
+            int now = running.incrementAndGet();
+            mostAtOnce.accumulateAndGet(now, Math::max);
+            checks.incrementAndGet();
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            return CheckResult.PASSED;
+        };
+    }
+
+    private HealthChecker checker(Duration interval, Duration fastInterval, int rise, int fall, HealthProbe probe,
+            HealthChecker.Listener listener) {
+        HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Type.TCP, "/", interval,
+                Duration.ofMillis(1), fastInterval, rise, fall);
+        group.add(endpoint, false);
+        return new HealthChecker(endpoint, settings, probe, group, scheduler, pool, listener, () -> { });
+    }
+}
