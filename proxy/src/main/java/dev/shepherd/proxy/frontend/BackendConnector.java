@@ -152,18 +152,34 @@ final class BackendConnector {
 
     /** Picks an untried eligible endpoint below its connection cap and counts the connection on it. */
     private EndpointGroup.Lease reserve(Set<Endpoint> tried) {
-        List<Endpoint> candidates = new ArrayList<>(group.eligible());
-        candidates.removeIf(endpoint -> tried.contains(endpoint)
-                || group.activeConnections(endpoint) >= maxConnectionsPerEndpoint);
+        List<Endpoint> eligible = group.eligible();
+        // The usual case, a first attempt with no endpoint at its cap, needs no copy of the list.
+        List<Endpoint> candidates = tried.isEmpty() && noneAtCap(eligible) ? eligible : available(eligible, tried);
         while (!candidates.isEmpty()) {
             Endpoint endpoint = balancer.select(candidates, group::activeConnections);
             EndpointGroup.Lease lease = group.tryOpenConnection(endpoint, maxConnectionsPerEndpoint);
             if (lease != null) {
                 return lease;
             }
-            candidates.remove(endpoint);
+            candidates = available(candidates, Set.of(endpoint)); // it reached its cap meanwhile
         }
         return null;
+    }
+
+    private boolean noneAtCap(List<Endpoint> endpoints) {
+        for (Endpoint endpoint : endpoints) {
+            if (group.activeConnections(endpoint) >= maxConnectionsPerEndpoint) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<Endpoint> available(List<Endpoint> endpoints, Set<Endpoint> excluded) {
+        List<Endpoint> available = new ArrayList<>(endpoints);
+        available.removeIf(endpoint -> excluded.contains(endpoint)
+                || group.activeConnections(endpoint) >= maxConnectionsPerEndpoint);
+        return available;
     }
 
     /**

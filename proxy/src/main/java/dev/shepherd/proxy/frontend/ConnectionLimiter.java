@@ -46,7 +46,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private void admit(ChannelHandlerContext ctx, Channel child) {
         open++;
         child.closeFuture().addListener(closed -> {
-            if (!ctx.executor().isShuttingDown()) {
+            if (ctx.executor().inEventLoop()) {
+                released(ctx); // the client shares the listener's loop: no task to queue
+            } else if (!ctx.executor().isShuttingDown()) {
                 ctx.executor().execute(() -> released(ctx));
             }
         });
