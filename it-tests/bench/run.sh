@@ -33,7 +33,7 @@ KEEP_TMP=${BENCH_KEEP_TMP:-0}               # 1: keep the temp dir (configs, log
 # IDLE_CONNS pairs (about 2.9 KB of live heap each) with room for the young generation; pre-touched,
 # so its pages are resident from the start and the idle test's VmRSS delta is native memory only
 # (the live heap per connection is measured apart, after a GC).
-read -r -a SHEPHERD_JVM <<<"${SHEPHERD_JVM_OPTS:--Xms64m -Xmx64m -XX:+AlwaysPreTouch}"
+read -r -a SHEPHERD_JVM <<<"${SHEPHERD_JVM_OPTS:--Xms64m -Xmx64m -XX:+AlwaysPreTouch -XX:+UseSerialGC}"
 read -r -a WORKER_JVM <<<"${WORKER_JVM_OPTS:--Xmx256m}"  # demo workers, both sides of the e2e table
 DEMO=dev.shepherd.worker.demo.DemoWorker
 

@@ -11,6 +11,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        NettyDefaults.applyTo(System.getProperties());
         System.exit(execute(args));
     }
 
