@@ -47,7 +47,13 @@ run_wrk() {
 }
 
 rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
-heap_used_kb() { jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i < NF; i++) if ($i == "used") { sub(/K.*/, "", $(i + 1)); print $(i + 1); exit } }'; }
+# Live heap in KB: the "used" of every heap line ("garbage-first heap" for G1; the young and old
+# generations for Serial and Parallel), metaspace left out.
+heap_used_kb() {
+    jcmd "$1" GC.heap_info | awk '/ total .*used / && !/Metaspace|class space/ {
+        for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); sum += v } }
+        END { print sum + 0 }'
+}
 fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 
 # idle_test TARGET: VmRSS (and for Shepherd live heap) per connection while IDLE_CONNS are held
