@@ -164,7 +164,7 @@ class WorkerSupervisorTest {
         supervisor = null;
         java.util.concurrent.CompletableFuture<Void> closed = java.util.concurrent.CompletableFuture.runAsync(stopping::close);
         await().atMost(READY).until(() -> group.status().get(0).state() == EndpointState.DRAINING);
-        Thread.sleep(300); // drain-timeout is 1 s: the open connection holds the worker that long
+        Thread.sleep(300); // drain-timeout is 5 s: the open connection holds the worker that long
         assertThat(group.status().get(0).state()).isEqualTo(EndpointState.DRAINING);
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
         assertThat(closed).isNotDone();
@@ -200,7 +200,7 @@ class WorkerSupervisorTest {
 
     private static WorkerSettings settings(int count, List<String> command, Map<String, String> env, int firstPort) {
         return new WorkerSettings(count, command, firstPort, env,
-                Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30),
+                Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30),
                 new RestartSettings(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
                 new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
     }
