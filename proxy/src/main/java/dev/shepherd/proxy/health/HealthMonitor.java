@@ -3,12 +3,12 @@ package dev.shepherd.proxy.health;
 import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 
 /**
  * The health checks of every endpoint: one {@link HealthChecker} per watched endpoint, one
@@ -19,8 +19,8 @@ public final class HealthMonitor implements AutoCloseable {
     private final HealthCheckSettings settings;
     private final EndpointGroup group;
     private final HealthProbe probe;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("shepherd-health"));
-    private final ExecutorService pool = Executors.newCachedThreadPool(daemon("shepherd-health-check"));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("shepherd-health", true));
+    private final ExecutorService pool = Executors.newCachedThreadPool(new DefaultThreadFactory("shepherd-health-check", true));
     private final Map<Endpoint, HealthChecker> checkers = new ConcurrentHashMap<>();
 
     public HealthMonitor(HealthCheckSettings settings, EndpointGroup group) {
@@ -62,13 +62,5 @@ public final class HealthMonitor implements AutoCloseable {
         checkers.values().forEach(HealthChecker::close);
         scheduler.shutdownNow();
         pool.shutdownNow();
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

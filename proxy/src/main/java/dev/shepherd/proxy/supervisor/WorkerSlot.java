@@ -84,7 +84,7 @@ final class WorkerSlot {
         try {
             control = ControlSocket.bind(id, context.socketDir().resolve("worker-" + id + "-" + generation + ".sock"));
         } catch (IOException e) {
-            failedStart(new ExitCause("cannot create its control socket: " + e.getMessage(), false));
+            failedStart(new ExitCause("cannot create its control socket: " + e.getMessage()));
             return;
         }
         Process started;
@@ -233,7 +233,7 @@ final class WorkerSlot {
     private void restartUnhealthy(WorkerProcess sick, Duration grace) {
         if (sick == process && state == EndpointState.UNHEALTHY) {
             log.warn("worker {} (pid {}) has been UNHEALTHY for {} ms: restarting it", id, sick.pid(), grace.toMillis());
-            killCause = new ExitCause("unhealthy for " + grace.toMillis() + " ms, restarted", false);
+            killCause = new ExitCause("unhealthy for " + grace.toMillis() + " ms, restarted");
             stopProcess(sick);
         }
     }

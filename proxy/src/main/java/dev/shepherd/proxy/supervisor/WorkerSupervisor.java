@@ -3,6 +3,7 @@ package dev.shepherd.proxy.supervisor;
 import dev.shepherd.proxy.config.WorkerSettings;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.health.HealthMonitor;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +36,8 @@ public final class WorkerSupervisor implements AutoCloseable {
 
     private final WorkerSettings settings;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            daemon("shepherd-supervisor"));
-    private final ExecutorService blocking = Executors.newCachedThreadPool(daemon("shepherd-supervisor-io"));
+            new DefaultThreadFactory("shepherd-supervisor", true));
+    private final ExecutorService blocking = Executors.newCachedThreadPool(new DefaultThreadFactory("shepherd-supervisor-io", true));
     private final Path socketDir;
     private final List<WorkerSlot> slots = new ArrayList<>();
     private volatile BiConsumer<String, String> messageHandler =
@@ -137,13 +138,5 @@ public final class WorkerSupervisor implements AutoCloseable {
         } catch (IOException e) {
             log.debug("cannot delete {}: {}", socketDir, e.toString());
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -16,9 +16,8 @@ class ExitCauseTest {
     }
 
     @Test
-    void onlyAStopIsRequested() {
-        assertThat(ExitCause.stopped(0).requested()).isTrue();
-        assertThat(ExitCause.exited(0).requested()).isFalse();
+    void aStopAndAFailedStartSayWhatHappened() {
+        assertThat(ExitCause.stopped(0).description()).isEqualTo("stopped by Shepherd, exit code 0");
         assertThat(ExitCause.cannotStart(List.of("nope"), "No such file or directory").description())
                 .isEqualTo("cannot start [nope]: No such file or directory");
     }
