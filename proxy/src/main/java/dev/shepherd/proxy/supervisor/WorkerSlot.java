@@ -132,8 +132,7 @@ final class WorkerSlot {
      * shutdown request, {@code stop-timeout}, SIGTERM, {@code kill-timeout}, SIGKILL.
      */
     private void stopProcess(WorkerProcess current) {
-        cancel(timer);
-        cancel(unhealthyTimer);
+        cancelTimers();
         setState(EndpointState.DRAINING);
         Duration drainTimeout = context.settings().drainTimeout();
         int open = context.group().activeConnections(endpoint);
@@ -289,8 +288,7 @@ final class WorkerSlot {
         Duration stopTimeout = context.settings().stopTimeout();
         log.info("worker {} (pid {}) closed its control channel: it is exiting; out of rotation, SIGTERM if still running in {} ms",
                 id, closing.pid(), stopTimeout.toMillis());
-        cancel(timer);
-        cancel(unhealthyTimer);
+        cancelTimers();
         setState(EndpointState.STOPPING);
         timer = schedule(stopTimeout, () -> terminate(closing));
     }
@@ -300,8 +298,7 @@ final class WorkerSlot {
             return;
         }
         long now = System.nanoTime();
-        cancel(timer);
-        cancel(unhealthyTimer);
+        cancelTimers();
         checker.close();
         process = null;
         ended.control().close();
@@ -315,7 +312,6 @@ final class WorkerSlot {
             stopped.complete(null);
             return;
         }
-        setState(EndpointState.BACKOFF); // out of rotation at once
         lastExit = killCause != null ? killCause : ExitCause.exited(code);
         log.warn("worker {} (pid {}) exited after {} ms: {}", id, ended.pid(), uptime.toMillis(), lastExit);
         respawnLater(now, uptime);
@@ -358,6 +354,11 @@ final class WorkerSlot {
 
     private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
         return context.loop().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimers() {
+        cancel(timer);
+        cancel(unhealthyTimer);
     }
 
     private static void cancel(ScheduledFuture<?> future) {
