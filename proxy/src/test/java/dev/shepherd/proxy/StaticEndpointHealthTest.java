@@ -3,8 +3,6 @@ package dev.shepherd.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.shepherd.proxy.config.ListenSpec;
-import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.config.TestSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointState;
@@ -103,12 +101,7 @@ class StaticEndpointHealthTest {
     }
 
     private Edge start(String checks) throws InterruptedException {
-        ShepherdSettings parsed = TestSettings.sidecar(checks);
-        ShepherdSettings settings = new ShepherdSettings(new ListenSpec("127.0.0.1", 0), parsed.balance(),
-                parsed.connectTimeout(), parsed.connectAttempts(), parsed.idleTimeout(), parsed.maxConnections(),
-                parsed.maxConnectionsPerEndpoint(), parsed.proxyProtocol(), parsed.eventLoopThreads(),
-                parsed.workers(), List.of(a.endpoint, b.endpoint), parsed.healthCheck(), parsed.admin());
-        return Edge.start(settings);
+        return Edge.start(TestSettings.onPortZero(checks, List.of(a.endpoint, b.endpoint)));
     }
 
     private void awaitState(Backend backend, EndpointState state) {

@@ -27,7 +27,8 @@ final class SettingsSummary {
                 "backends        " + (s.backends().isEmpty() ? "none" : s.backends().toString()),
                 "limits          max-connections " + s.maxConnections() + ", per endpoint "
                         + s.maxConnectionsPerEndpoint() + ", idle-timeout " + format(s.idleTimeout()),
-                "proxy-protocol  " + ConfigNames.of(s.proxyProtocol()) + ", event-loop-threads " + s.eventLoopThreads(),
+                "proxy-protocol  " + ConfigNames.of(s.proxyProtocol()) + ", event-loop-threads " + s.eventLoopThreads()
+                        + ", read-buffer-size " + s.readBufferSize() + " bytes",
                 "health-check    " + ConfigNames.of(h.type()) + (h.type() == HealthCheckSettings.Type.HTTP ? " GET " + h.path() : "")
                         + " every " + format(h.interval()) + " (" + format(h.fastInterval()) + " in transition), timeout " + format(h.timeout())
                         + ", rise " + h.rise() + ", fall " + h.fall(),

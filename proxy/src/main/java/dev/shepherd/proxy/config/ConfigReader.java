@@ -82,6 +82,20 @@ final class ConfigReader {
         return intAtLeast(path, min);
     }
 
+    /** A size in bytes such as {@code 256KiB} or {@code 65536}, within [{@code min}, {@code max}]. */
+    int bytesInRange(String path, int min, int max) {
+        long value;
+        try {
+            value = config.getBytes(path);
+        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+            throw bad(path, "must be a size such as 256KiB, got '" + config.getValue(path).unwrapped() + "'");
+        }
+        if (value < min || value > max) {
+            throw bad(path, "must be in " + min + ".." + max + " bytes, got " + value);
+        }
+        return (int) value;
+    }
+
     Duration durationAtLeast(String path, Duration min) {
         Duration value = positiveDuration(path);
         if (value.compareTo(min) < 0) {

@@ -19,6 +19,7 @@ public record ShepherdSettings(
         int maxConnectionsPerEndpoint,
         ProxyProtocol proxyProtocol,
         int eventLoopThreads,
+        int readBufferSize,
         WorkerSettings workers,
         List<Endpoint> backends,
         HealthCheckSettings healthCheck,

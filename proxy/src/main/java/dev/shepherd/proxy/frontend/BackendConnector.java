@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.resolver.AddressResolver;
 import io.netty.resolver.AddressResolverGroup;
@@ -48,7 +49,7 @@ final class BackendConnector {
     private final AddressResolverGroup<InetSocketAddress> dns;
     private final LogLimiter giveUpLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
 
-    BackendConnector(EndpointGroup group, LoadBalancer balancer, Transport transport,
+    BackendConnector(EndpointGroup group, LoadBalancer balancer, Transport transport, RecvByteBufAllocator reads,
             AddressResolverGroup<InetSocketAddress> dns, int connectTimeoutMillis,
             int connectAttempts, int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
         this.group = group;
@@ -63,6 +64,7 @@ final class BackendConnector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, reads)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 

@@ -5,11 +5,13 @@ import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
@@ -46,10 +48,14 @@ public final class FrontendServer implements AutoCloseable {
 
     /** Binds {@code listen.host:listen.port} and returns the bound address (useful with port 0). */
     public InetSocketAddress start() throws InterruptedException {
+        // Shared by every channel: each gets its own handle, whose read size adapts to its traffic.
+        RecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(64, Math.min(2048, settings.readBufferSize()),
+                settings.readBufferSize());
         BackendConnector connector = new BackendConnector(
                 group,
                 settings.balance().newBalancer(),
                 transport,
+                reads,
                 resolver,
                 (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()),
                 settings.connectAttempts(),
@@ -64,6 +70,7 @@ public final class FrontendServer implements AutoCloseable {
                 .handler(new ConnectionLimiter(settings.maxConnections()))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override

@@ -29,6 +29,7 @@ class FullSettingsFileTest {
               max-connections-per-endpoint = 50
               proxy-protocol = v2
               event-loop-threads = 3
+              read-buffer-size = 128KiB
               workers {
                 count = 4
                 command = ["java", "-jar", "app.jar"]
@@ -82,6 +83,7 @@ class FullSettingsFileTest {
         assertThat(settings.maxConnectionsPerEndpoint()).isEqualTo(50);
         assertThat(settings.proxyProtocol()).isEqualTo(ProxyProtocol.V2);
         assertThat(settings.eventLoopThreads()).isEqualTo(3);
+        assertThat(settings.readBufferSize()).isEqualTo(128 * 1024);
 
         WorkerSettings workers = settings.workers();
         assertThat(workers.count()).isEqualTo(4);

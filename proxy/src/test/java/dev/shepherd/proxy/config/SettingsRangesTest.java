@@ -180,6 +180,30 @@ class SettingsRangesTest {
     }
 
     @Test
+    void readBufferSizeIsASizeWithAUnitOrInBytes() {
+        assertThat(sidecar("").readBufferSize()).isEqualTo(256 * 1024);
+        assertThat(sidecar("read-buffer-size = 64KiB").readBufferSize()).isEqualTo(65536);
+        assertThat(sidecar("read-buffer-size = 1M").readBufferSize()).isEqualTo(1 << 20);
+        assertThat(sidecar("read-buffer-size = 4096").readBufferSize()).isEqualTo(4096);
+    }
+
+    @Test
+    void readBufferSizeOutsideItsRangeIsRejected() {
+        assertThatThrownBy(() -> sidecar("read-buffer-size = 512"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.read-buffer-size': must be in 1024..16777216 bytes, got 512");
+        assertThatThrownBy(() -> sidecar("read-buffer-size = 1GiB"))
+                .hasMessageEndingWith("Invalid value at 'shepherd.read-buffer-size': must be in 1024..16777216 bytes, got 1073741824");
+    }
+
+    @Test
+    void readBufferSizeThatIsNotASizeIsRejected() {
+        assertThatThrownBy(() -> sidecar("read-buffer-size = lots"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.read-buffer-size': must be a size such as 256KiB, got 'lots'");
+    }
+
+    @Test
     void eventLoopThreadsAutoIsTheProcessorCount() {
         assertThat(sidecar("event-loop-threads = auto").eventLoopThreads()).isEqualTo(2);
     }

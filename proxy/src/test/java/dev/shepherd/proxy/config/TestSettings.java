@@ -1,6 +1,8 @@
 package dev.shepherd.proxy.config;
 
 import com.typesafe.config.ConfigFactory;
+import dev.shepherd.proxy.endpoint.Endpoint;
+import java.util.List;
 
 /** Builds {@link ShepherdSettings} from HOCON text over reference.conf, as the loader does, for tests in any package. */
 public final class TestSettings {
@@ -22,5 +24,13 @@ public final class TestSettings {
     /** {@link #parse} of {@link #SIDECAR} with {@code keys} (HOCON under {@code shepherd}, which may override it) on top. */
     public static ShepherdSettings sidecar(String keys) {
         return parse("shepherd {\n" + SIDECAR + "\n" + keys + "\n}");
+    }
+
+    /** {@link #sidecar} with {@code keys}, listening on 127.0.0.1 port 0 (any free port), in front of {@code backends}. */
+    public static ShepherdSettings onPortZero(String keys, List<Endpoint> backends) {
+        ShepherdSettings s = sidecar(keys);
+        return new ShepherdSettings(new ListenSpec("127.0.0.1", 0), s.balance(), s.connectTimeout(), s.connectAttempts(),
+                s.idleTimeout(), s.maxConnections(), s.maxConnectionsPerEndpoint(), s.proxyProtocol(), s.eventLoopThreads(),
+                s.readBufferSize(), s.workers(), backends, s.healthCheck(), s.admin());
     }
 }

@@ -6,14 +6,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BackpressureTest {
     private static final long TOTAL = 256L * 1024 * 1024;
     private static final int CHUNK = 64 * 1024;
 
-    @Test
-    void aSlowReaderKeepsTheProxysBufferedBytesBounded() throws Exception {
+    /** While both sides are open a pair holds at most one read per direction: {@code read-buffer-size} bounds it. */
+    @ParameterizedTest(name = "read-buffer-size {0} bytes")
+    @ValueSource(ints = {16 * 1024, 256 * 1024})
+    void aSlowReaderKeepsTheProxysBufferedBytesWithinOneRead(int readBufferSize) throws Exception {
         AtomicLong sentByEndpoint = new AtomicLong();
         try (TestServer server = TestServer.start("firehose", socket -> {
                     OutputStream out = socket.getOutputStream();
@@ -24,7 +27,7 @@ class BackpressureTest {
                     }
                     socket.shutdownOutput();
                 });
-                RunningProxy proxy = RunningProxy.inFrontOf("", server);
+                RunningProxy proxy = RunningProxy.inFrontOf("read-buffer-size = " + readBufferSize, server);
                 Socket client = proxy.connect()) {
             InputStream in = client.getInputStream();
             byte[] buffer = new byte[CHUNK];
@@ -49,21 +52,19 @@ class BackpressureTest {
                 Thread.sleep(2);
             }
 
-            // Phase 3: drain the rest at full speed; every byte arrives.
+            // Phase 3: drain the rest at full speed; every byte arrives. Not sampled: once the endpoint
+            // has sent its FIN, Netty's epoll transport reads what the kernel still holds for that
+            // socket (at most its receive buffer) at once, backpressure or not.
             int n;
-            long reads = 0;
             while ((n = in.read(buffer)) > 0) {
                 received += n;
-                if (++reads % 64 == 0) {
-                    maxBuffered = Math.max(maxBuffered, proxy.server.bufferedBytes());
-                }
             }
 
             assertThat(received).isEqualTo(TOTAL);
             assertThat(sentDuringStall)
                     .as("bytes the endpoint got rid of while nobody read (kernel buffers only)")
                     .isLessThan(32L * 1024 * 1024);
-            assertThat(maxBuffered).as("most bytes held in the proxy at once").isLessThanOrEqualTo(2L * 1024 * 1024);
+            assertThat(maxBuffered).as("most bytes held in the proxy at once").isPositive().isLessThanOrEqualTo(readBufferSize);
         }
     }
 }

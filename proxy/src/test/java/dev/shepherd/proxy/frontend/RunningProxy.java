@@ -1,6 +1,5 @@
 package dev.shepherd.proxy.frontend;
 
-import dev.shepherd.proxy.config.ListenSpec;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.config.TestSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
@@ -29,11 +28,7 @@ final class RunningProxy implements AutoCloseable {
     }
 
     RunningProxy(Transport transport, String settings, List<Endpoint> endpoints) throws InterruptedException {
-        ShepherdSettings parsed = TestSettings.sidecar(settings);
-        ShepherdSettings onPortZero = new ShepherdSettings(new ListenSpec("127.0.0.1", 0), parsed.balance(),
-                parsed.connectTimeout(), parsed.connectAttempts(), parsed.idleTimeout(), parsed.maxConnections(),
-                parsed.maxConnectionsPerEndpoint(), parsed.proxyProtocol(), parsed.eventLoopThreads(),
-                parsed.workers(), endpoints, parsed.healthCheck(), parsed.admin());
+        ShepherdSettings onPortZero = TestSettings.onPortZero(settings, endpoints);
         endpoints.forEach(endpoint -> group.add(endpoint, true));
         server = new FrontendServer(onPortZero, group, registry, transport);
         port = server.start().getPort();
