@@ -60,7 +60,7 @@ final class BackendConnector {
         this.metrics = metrics;
         this.dns = dns;
         this.template = new Bootstrap()
-                .channel(transport.socketChannel())
+                .channelFactory(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -148,7 +149,15 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
         }
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
             if (flushed.isSuccess() && target instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput().addListener(shut -> closeIfBothWaysShut(target));
+                duplex.shutdownOutput().addListener(shut -> {
+                    if (shut.isSuccess() && duplex.config() instanceof SocketChannelConfig config) {
+                        // Both FINs will then have been sent: the end of the target's input ends the
+                        // pair. Netty closes it at once instead of shutting its input (which fails
+                        // with ENOTCONN once both FINs have crossed, an exception per connection).
+                        config.setAllowHalfClosure(false);
+                    }
+                    closeIfBothWaysShut(target);
+                });
             } else {
                 target.close();
             }

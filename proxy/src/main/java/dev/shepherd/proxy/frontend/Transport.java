@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.frontend;
 
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -17,14 +18,14 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** The socket transport: Linux epoll when its native library loads, Java NIO otherwise. */
 public enum Transport {
-    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel.class, EpollDatagramChannel.class),
-    NIO(NioServerSocketChannel.class, NioSocketChannel.class, NioDatagramChannel.class);
+    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel::new, EpollDatagramChannel.class),
+    NIO(NioServerSocketChannel.class, NioSocketChannel::new, NioDatagramChannel.class);
 
     private final Class<? extends ServerChannel> serverChannel;
-    private final Class<? extends SocketChannel> socketChannel;
+    private final ChannelFactory<? extends SocketChannel> socketChannel;
     private final Class<? extends DatagramChannel> datagramChannel;
 
-    Transport(Class<? extends ServerChannel> serverChannel, Class<? extends SocketChannel> socketChannel,
+    Transport(Class<? extends ServerChannel> serverChannel, ChannelFactory<? extends SocketChannel> socketChannel,
             Class<? extends DatagramChannel> datagramChannel) {
         this.serverChannel = serverChannel;
         this.socketChannel = socketChannel;
@@ -50,7 +51,8 @@ public enum Transport {
         return serverChannel;
     }
 
-    public Class<? extends SocketChannel> socketChannel() {
+    /** Makes the endpoint side of each pair: a constructor call, not Netty's reflective factory. */
+    public ChannelFactory<? extends SocketChannel> socketChannel() {
         return socketChannel;
     }
 
