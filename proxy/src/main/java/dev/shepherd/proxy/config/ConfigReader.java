@@ -82,16 +82,16 @@ final class ConfigReader {
         return intAtLeast(path, min);
     }
 
-    /** A size in bytes such as {@code 256KiB} or {@code 65536}, within [{@code min}, {@code max}]. */
-    int bytesInRange(String path, int min, int max) {
+    /** A power of two in bytes such as {@code 256KiB} or {@code 65536}, within [{@code min}, {@code max}]. */
+    int powerOfTwoBytesInRange(String path, int min, int max) {
         long value;
         try {
             value = config.getBytes(path);
         } catch (ConfigException.BadValue | ConfigException.WrongType e) {
             throw bad(path, "must be a size such as 256KiB, got '" + config.getValue(path).unwrapped() + "'");
         }
-        if (value < min || value > max) {
-            throw bad(path, "must be in " + min + ".." + max + " bytes, got " + value);
+        if (value < min || value > max || Long.bitCount(value) != 1) {
+            throw bad(path, "must be a power of two in " + min + ".." + max + " bytes (such as 64KiB, 256KiB, 1MiB), got " + value);
         }
         return (int) value;
     }

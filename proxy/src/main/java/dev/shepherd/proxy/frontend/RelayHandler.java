@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One side of a client/endpoint pair: forwards what it reads to the peer channel. Backpressure:
  * with {@code AUTO_READ} off, the next read is asked for only once the last write to the peer has
- * completed, so a pair never holds more than one read's worth of bytes per direction. A half-close
- * (end of input) becomes a shutdown of the peer's output after its pending writes; a close closes
- * the peer after its pending writes.
+ * completed, so a pair holds at most one read's worth of bytes per direction (after a FIN, Netty's
+ * epoll transport reads what the kernel still holds for that socket at once). The first half-close
+ * (end of input) becomes a shutdown of the peer's output after its pending writes; the second, from
+ * the side whose output is already shut, closes the pair; a close closes the peer after its
+ * pending writes.
  */
 abstract class RelayHandler extends ChannelInboundHandlerAdapter implements ChannelFutureListener {
     private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
@@ -151,9 +153,9 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
             if (flushed.isSuccess() && target instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput().addListener(shut -> {
                     if (shut.isSuccess() && duplex.config() instanceof SocketChannelConfig config) {
-                        // Both FINs will then have been sent: the end of the target's input ends the
-                        // pair. Netty closes it at once instead of shutting its input (which fails
-                        // with ENOTCONN once both FINs have crossed, an exception per connection).
+                        // The target's own FIN, when it comes, ends the pair: Netty then closes it at
+                        // once instead of shutting its input, which on epoll fails with ENOTCONN once
+                        // both FINs have crossed (an exception with a stack trace per connection).
                         config.setAllowHalfClosure(false);
                     }
                     closeIfBothWaysShut(target);

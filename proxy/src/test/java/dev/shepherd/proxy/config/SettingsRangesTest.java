@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -187,13 +188,13 @@ class SettingsRangesTest {
         assertThat(sidecar("read-buffer-size = 4096").readBufferSize()).isEqualTo(4096);
     }
 
-    @Test
-    void readBufferSizeOutsideItsRangeIsRejected() {
-        assertThatThrownBy(() -> sidecar("read-buffer-size = 512"))
+    @ParameterizedTest
+    @CsvSource({"512, 512", "1GiB, 1073741824", "100KiB, 102400", "1MB, 1000000"})
+    void readBufferSizeOutsideItsRangeOrNotAPowerOfTwoIsRejected(String size, long bytes) {
+        assertThatThrownBy(() -> sidecar("read-buffer-size = " + size))
                 .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageEndingWith("Invalid value at 'shepherd.read-buffer-size': must be in 1024..16777216 bytes, got 512");
-        assertThatThrownBy(() -> sidecar("read-buffer-size = 1GiB"))
-                .hasMessageEndingWith("Invalid value at 'shepherd.read-buffer-size': must be in 1024..16777216 bytes, got 1073741824");
+                .hasMessageEndingWith("Invalid value at 'shepherd.read-buffer-size': must be a power of two in "
+                        + "1024..16777216 bytes (such as 64KiB, 256KiB, 1MiB), got " + bytes);
     }
 
     @Test

@@ -2,9 +2,15 @@ package dev.shepherd.proxy.frontend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,10 +19,13 @@ class BackpressureTest {
     private static final long TOTAL = 256L * 1024 * 1024;
     private static final int CHUNK = 64 * 1024;
 
-    /** While both sides are open a pair holds at most one read per direction: {@code read-buffer-size} bounds it. */
+    /**
+     * While both sides are open a pair holds at most one read per direction, and reads grow to
+     * {@code read-buffer-size} while a transfer fills them: what a stalled pair holds is one full read.
+     */
     @ParameterizedTest(name = "read-buffer-size {0} bytes")
     @ValueSource(ints = {16 * 1024, 256 * 1024})
-    void aSlowReaderKeepsTheProxysBufferedBytesWithinOneRead(int readBufferSize) throws Exception {
+    void aSlowClientKeepsWhatTheProxyHoldsToOneRead(int readBufferSize) throws Exception {
         AtomicLong sentByEndpoint = new AtomicLong();
         try (TestServer server = TestServer.start("firehose", socket -> {
                     OutputStream out = socket.getOutputStream();
@@ -64,7 +73,53 @@ class BackpressureTest {
             assertThat(sentDuringStall)
                     .as("bytes the endpoint got rid of while nobody read (kernel buffers only)")
                     .isLessThan(32L * 1024 * 1024);
-            assertThat(maxBuffered).as("most bytes held in the proxy at once").isPositive().isLessThanOrEqualTo(readBufferSize);
+            assertThat(maxBuffered).as("most bytes held in the proxy at once")
+                    .isGreaterThan(readBufferSize / 2).isLessThanOrEqualTo(readBufferSize);
+        }
+    }
+
+    @ParameterizedTest(name = "read-buffer-size {0} bytes")
+    @ValueSource(ints = {16 * 1024, 256 * 1024})
+    void aSlowEndpointKeepsWhatTheProxyHoldsToOneRead(int readBufferSize) throws Exception {
+        long upload = 64L * 1024 * 1024;
+        CountDownLatch stalled = new CountDownLatch(1);
+        AtomicLong receivedByEndpoint = new AtomicLong();
+        try (TestServer server = TestServer.start("sink", socket -> {
+                    try {
+                        stalled.await(30, TimeUnit.SECONDS); // reads nothing until the test has sampled
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    receivedByEndpoint.set(socket.getInputStream().transferTo(OutputStream.nullOutputStream()));
+                });
+                RunningProxy proxy = RunningProxy.inFrontOf("read-buffer-size = " + readBufferSize, server);
+                Socket client = proxy.connect()) {
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    OutputStream out = client.getOutputStream();
+                    byte[] chunk = new byte[CHUNK];
+                    for (long sent = 0; sent < upload; sent += CHUNK) {
+                        out.write(chunk);
+                    }
+                    client.shutdownOutput();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            long maxBuffered = 0;
+            long stallEnd = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < stallEnd) {
+                maxBuffered = Math.max(maxBuffered, proxy.server.bufferedBytes());
+                Thread.sleep(5);
+            }
+            assertThat(writer).as("the client is blocked: the endpoint reads nothing").isNotDone();
+
+            stalled.countDown();
+            writer.get(60, TimeUnit.SECONDS);
+            assertThat(RunningProxy.eventually(Duration.ofSeconds(30), () -> receivedByEndpoint.get() == upload)).isTrue();
+            assertThat(maxBuffered).as("most bytes held in the proxy at once")
+                    .isGreaterThan(readBufferSize / 2).isLessThanOrEqualTo(readBufferSize);
         }
     }
 }

@@ -50,6 +50,9 @@ class RelayTest {
             client.shutdownOutput();
             assertThat(RunningProxy.eventually(java.time.Duration.ofSeconds(5), () -> heard.get() != null)).isTrue();
             assertThat(heard.get()).isEqualTo("still here");
+            assertThat(RunningProxy.eventually(java.time.Duration.ofSeconds(5), () -> proxy.server.activeConnections() == 0))
+                    .as("both FINs passed on: the pair is closed while the client's socket is still open")
+                    .isTrue();
         }
     }
 
