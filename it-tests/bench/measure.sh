@@ -12,24 +12,37 @@ busy_percent() {
     awk -v busy=$((b[0] - a[0])) -v total=$((b[1] - a[1])) 'BEGIN { printf "%.0f", total ? 100 * busy / total : 0 }'
 }
 
+# cpu_ticks PID: "user system" CPU time of a process, all its threads, in clock ticks
+cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
+
 # run_wrk SECTION SCENARIO TARGET ROUND SECONDS: one bounded wrk run, one line in $ROWS
-# (round 0 = warm-up). An error through Shepherd fails the benchmark at once.
+# (round 0 = warm-up), with the proxy's own CPU time over the run (not for direct).
+# An error through Shepherd fails the benchmark at once.
 run_wrk() {
     local section=$1 scenario=$2 target=$3 round=$4 secs=$5
     local key=$section/$target conns=${CONNS_OF[$scenario]} out line before after other extra=() label="round $round"
+    local proxy_pid="" cpu0=() cpu1=() cpu=""
     [[ $round != 0 ]] || label=warm-up
     [[ $scenario == close ]] && extra=(-H 'Connection: close')
     RUN_N=$((RUN_N + 1))
     out=$TMP/wrk-$(printf %03d $RUN_N)-$section-$scenario-$target.txt
     before=$(python3 "$HERE/benchtool.py" cpu $$)
+    if [[ $target != direct ]]; then
+        proxy_pid=$(pid_of "${PROC_OF[$key]}")
+        read -r -a cpu0 < <(cpu_ticks "$proxy_pid")
+    fi
     timeout $((secs + 30)) wrk -t"$THREADS" -c"$conns" -d"${secs}s" --timeout 10s --latency \
         -s "$HERE/wrk-report.lua" "${extra[@]}" "http://127.0.0.1:${PORT_OF[$key]}${PATH_OF[$scenario]}" \
         >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed ($section $scenario $target)"; }
+    if [[ -n $proxy_pid ]]; then
+        read -r -a cpu1 < <(cpu_ticks "$proxy_pid")
+        cpu=" proxy_user_ticks=$((cpu1[0] - cpu0[0])) proxy_sys_ticks=$((cpu1[1] - cpu0[1]))"
+    fi
     after=$(python3 "$HERE/benchtool.py" cpu $$)
     other=$(awk -v b="$before" -v a="$after" 'BEGIN { split(b, x); split(a, y); t = y[2] - x[2]
         o = t > 0 ? 100 * ((y[1] - x[1]) - (y[3] - x[3])) / t : 0; printf "%.1f", o < 0 ? 0 : o }')
     line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; die "no BENCH line in $out"; }
-    echo "section=$section scenario=$scenario target=$target round=$round other=$other ${line#BENCH }" >>"$ROWS"
+    echo "section=$section scenario=$scenario target=$target round=$round other=$other ${line#BENCH }$cpu" >>"$ROWS"
     kill -0 "$(pid_of "${PROC_OF[$key]}")" 2>/dev/null || died "${PROC_OF[$key]}" "during $section $scenario"
     log "$(awk -v what="$section $scenario $target $label" '{
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

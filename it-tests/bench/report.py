@@ -3,7 +3,8 @@
 
 Usage: report.py ROWS FACTS
   ROWS   one wrk run a line, key=value tokens: section scenario target round other requests
-         duration_us bytes p50_us p99_us connect read write timeout status (round 0 = warm-up)
+         duration_us bytes p50_us p99_us connect read write timeout status (round 0 = warm-up),
+         and for the proxies proxy_user_ticks proxy_sys_ticks (their CPU time over the run)
   FACTS  key=value lines: settings, versions, idle-connection memory, start-up times
 """
 import statistics
@@ -19,7 +20,7 @@ SCENARIOS = {  # scenario: (label, metric)
 NAMES = {"direct": "direct", "haproxy": "HAProxy", "splice": "HAProxy+splice", "shepherd": "Shepherd"}
 
 
-def load_rows(path):
+def load_rows(path, clk_tck):
     rows = []
     with open(path) as f:
         for line in f:
@@ -33,6 +34,9 @@ def load_rows(path):
             kv["p50"] = kv["p50_us"] / 1000
             kv["p99"] = kv["p99_us"] / 1000
             kv["bad"] = sum(kv[k] for k in ("connect", "read", "write", "timeout", "status"))
+            for part in ("user", "sys"):
+                ticks = kv.get("proxy_%s_ticks" % part)
+                kv["cpu_" + part] = ticks / clk_tck * 1e6 / kv["requests"] if ticks is not None and kv["requests"] else None
             rows.append(kv)
     return rows
 
@@ -74,7 +78,7 @@ class Table:
     def median(self, scenario, target, metric):
         used, _ = self.rounds(scenario)
         v = [r[metric] for r in self.rows
-             if r["scenario"] == scenario and r["target"] == target and r["round"] in used]
+             if r["scenario"] == scenario and r["target"] == target and r["round"] in used and r.get(metric) is not None]
         return statistics.median(v) if v else None
 
 
@@ -141,6 +145,27 @@ def main_table(rows, facts):
     return t, medians, s_kb
 
 
+def cpu_table(table, facts):
+    """The proxies' own CPU time per request, user and kernel: where each spends what it spends."""
+    lines = []
+    proxies = ("haproxy", "splice", "shepherd")
+    for scenario in SCENARIOS:
+        if not table.rounds(scenario)[0]:
+            continue
+        m = {(t, part): table.median(scenario, t, "cpu_" + part) for t in proxies for part in ("user", "sys")}
+        total = {t: None if m[(t, "user")] is None else m[(t, "user")] + m[(t, "sys")] for t in proxies}
+        unit = "per request" if SCENARIOS[scenario][1] == "rps" else "per response"
+        lines.append(["%s, us %s" % (SCENARIOS[scenario][0], unit)]
+                     + [fmt_us(m[(t, part)]) for t in proxies for part in ("user", "sys")]
+                     + [fmt_ratio(ratio(total["shepherd"], total["haproxy"])), fmt_ratio(ratio(total["shepherd"], total["splice"]))])
+    print_grid("CPU time of each proxy's process (all its threads), medians over the same rounds",
+               ["", "HAProxy user", "kernel", "+splice user", "kernel", "Shepherd user", "kernel", "S/HAProxy", "S/splice"], lines)
+
+
+def fmt_us(value):
+    return "n/a" if value is None else "%.2f" % value if value < 10 else "%.1f" % value
+
+
 def e2e_table(rows, facts):
     if facts.get("e2e") == "skipped":
         print("End to end: skipped (BENCH_E2E=0)\n")
@@ -202,7 +227,8 @@ def detail(rows):
 
 
 def main(argv):
-    rows, facts = load_rows(argv[1]), load_facts(argv[2])
+    facts = load_facts(argv[2])
+    rows = load_rows(argv[1], float(facts.get("clk_tck", 100)))
     print("Shepherd benchmark, %s" % facts.get("date", ""))
     for key in ("machine", "haproxy", "nginx", "wrk", "java", "shepherd", "shepherd_jvm", "load", "busy"):
         if key in facts:
@@ -210,6 +236,7 @@ def main(argv):
     print()
     detail(rows)
     table, medians, s_kb = main_table(rows, facts)
+    cpu_table(table, facts)
     e2e_table(rows, facts)
     goals(table, medians, s_kb)
     warned = [r for r in rows if r["bad"] and r["target"] != "shepherd"]

@@ -188,6 +188,7 @@ fact busy "${BUSY}% of the CPU busy in the second before the start"
 fact load "$(cut -d' ' -f1-3 /proc/loadavg) (load average at start)"
 fact rounds "$ROUNDS"
 fact duration "$DURATION"
+fact clk_tck "$(getconf CLK_TCK)"
 fact idle.conns "$IDLE_CONNS"
 for sc in "${!CONNS_OF[@]}"; do fact "conns.$sc" "${CONNS_OF[$sc]}"; done
 
