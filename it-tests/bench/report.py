@@ -145,7 +145,7 @@ def main_table(rows, facts):
     return t, medians, s_kb
 
 
-def cpu_table(table, facts):
+def cpu_table(table):
     """The proxies' own CPU time per request, user and kernel: where each spends what it spends."""
     lines = []
     proxies = ("haproxy", "splice", "shepherd")
@@ -236,7 +236,7 @@ def main(argv):
     print()
     detail(rows)
     table, medians, s_kb = main_table(rows, facts)
-    cpu_table(table, facts)
+    cpu_table(table)
     e2e_table(rows, facts)
     goals(table, medians, s_kb)
     warned = [r for r in rows if r["bad"] and r["target"] != "shepherd"]
