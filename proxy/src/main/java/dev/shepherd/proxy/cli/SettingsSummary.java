@@ -28,6 +28,7 @@ final class SettingsSummary {
                 "limits          max-connections " + s.maxConnections() + ", per endpoint "
                         + s.maxConnectionsPerEndpoint() + ", idle-timeout " + format(s.idleTimeout()),
                 "proxy-protocol  " + ConfigNames.of(s.proxyProtocol()) + ", event-loop-threads " + s.eventLoopThreads()
+                        + ", transport " + (s.transport() == null ? "auto" : s.transport().configName())
                         + ", read-buffer-size " + s.readBufferSize() + " bytes",
                 "health-check    " + ConfigNames.of(h.type()) + (h.type() == HealthCheckSettings.Type.HTTP ? " GET " + h.path() : "")
                         + " every " + format(h.interval()) + " (" + format(h.fastInterval()) + " in transition), timeout " + format(h.timeout())

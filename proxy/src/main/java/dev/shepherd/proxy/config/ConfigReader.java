@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.shepherd.proxy.frontend.Transport;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.stream.Collectors;
@@ -80,6 +81,20 @@ final class ConfigReader {
             throw bad(path, "must be \"auto\" or an integer >= " + min + ", got '" + value.unwrapped() + "'");
         }
         return intAtLeast(path, min);
+    }
+
+    /** {@code "auto"} (which becomes {@code null}) or the transport of that name. */
+    Transport transportOrAuto(String path) {
+        String text = config.getString(path);
+        if (AUTO.equals(text)) {
+            return null;
+        }
+        Transport named = Transport.named(text);
+        if (named == null) {
+            throw bad(path, "must be one of auto, " + Arrays.stream(Transport.values()).map(Transport::configName)
+                    .collect(Collectors.joining(", ")) + ", got '" + text + "'");
+        }
+        return named;
     }
 
     /** A power of two in bytes such as {@code 256KiB} or {@code 65536}, within [{@code min}, {@code max}]. */

@@ -91,6 +91,7 @@ public final class SettingsLoader {
                 in.intAtLeast("shepherd.max-connections-per-endpoint", 1),
                 in.oneOf("shepherd.proxy-protocol", ProxyProtocol.class),
                 in.intOrAuto("shepherd.event-loop-threads", 1, availableProcessors),
+                in.transportOrAuto("shepherd.transport"),
                 // Netty sizes reads from a table of powers of two and would round any other maximum down.
                 in.powerOfTwoBytesInRange("shepherd.read-buffer-size", 1024, 16 << 20),
                 workers,

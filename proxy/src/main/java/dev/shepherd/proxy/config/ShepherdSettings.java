@@ -5,10 +5,15 @@ import static java.util.Objects.requireNonNull;
 import dev.shepherd.proxy.balancer.BalanceType;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.frontend.ProxyProtocol;
+import dev.shepherd.proxy.frontend.Transport;
 import java.time.Duration;
 import java.util.List;
 
-/** Everything under {@code shepherd}, read once at start-up; see reference.conf for each key. */
+/**
+ * Everything under {@code shepherd}, read once at start-up; see reference.conf for each key.
+ *
+ * @param transport the transport asked for, or {@code null} for {@code auto}
+ */
 public record ShepherdSettings(
         ListenSpec listen,
         BalanceType balance,
@@ -19,6 +24,7 @@ public record ShepherdSettings(
         int maxConnectionsPerEndpoint,
         ProxyProtocol proxyProtocol,
         int eventLoopThreads,
+        Transport transport,
         int readBufferSize,
         WorkerSettings workers,
         List<Endpoint> backends,

@@ -27,8 +27,8 @@ final class FrontendHandler extends RelayHandler {
             return;
         }
         relayTo(client, backend);
-        client.read();
-        backend.read();
+        readMore(client);
+        readMore(backend);
     }
 
     @Override

@@ -16,7 +16,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsServerAddressStreamProviders;
 import java.net.InetSocketAddress;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +33,27 @@ public final class FrontendServer implements AutoCloseable {
     private Channel serverChannel;
 
     public FrontendServer(ShepherdSettings settings, EndpointGroup group, MeterRegistry registry) {
-        this(settings, group, registry, Transport.best());
+        this(settings, group, registry, chosen(settings.transport()));
+    }
+
+    /** The transport asked for, which must load; for auto the fastest that does, saying why faster ones did not. */
+    private static Transport chosen(Transport wanted) {
+        if (wanted != null) {
+            if (!wanted.isAvailable()) {
+                throw new IllegalStateException("transport = " + wanted.configName() + " does not load here: "
+                        + wanted.unavailabilityCause() + " (transport = auto picks one that does)");
+            }
+            return wanted;
+        }
+        Transport best = Transport.best();
+        for (Transport faster : Transport.preference()) {
+            if (faster == best) {
+                break;
+            }
+            log.info("transport {} does not load here ({}); auto picks {}", faster.configName(),
+                    faster.unavailabilityCause(), best.configName());
+        }
+        return best;
     }
 
     FrontendServer(ShepherdSettings settings, EndpointGroup group, MeterRegistry registry, Transport transport) {
@@ -89,13 +108,15 @@ public final class FrontendServer implements AutoCloseable {
         serverChannel = bound.channel();
         serverChannel.pipeline().addLast(new AcceptErrorLogger(10, TimeUnit.SECONDS, System::nanoTime));
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        if (transport == Transport.NIO) {
-            log.info("epoll unavailable ({}), using NIO", String.valueOf(Transport.epollUnavailabilityCause()));
-        }
         log.info("front proxy listening on {}:{} ({} transport, {} event-loop threads, balance {})",
-                settings.listen().host(), address.getPort(), transport.name().toLowerCase(Locale.ROOT),
+                settings.listen().host(), address.getPort(), transport.configName(),
                 settings.eventLoopThreads(), ConfigNames.of(settings.balance()));
         return address;
+    }
+
+    /** The transport the traffic runs on. */
+    public Transport transport() {
+        return transport;
     }
 
     /** Bytes read from one side of a pair and not yet written to the other, over all pairs. */

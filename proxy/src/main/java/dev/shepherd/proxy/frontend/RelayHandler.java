@@ -101,7 +101,7 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
         metrics.buffered(-writing);
         writing = 0;
         if (written.isSuccess()) {
-            source.read();
+            readMore(source);
         } else {
             source.close();
         }
@@ -165,6 +165,19 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
             }
         });
         closeIfBothWaysShut(self);
+    }
+
+    /**
+     * Asks {@code channel} for its next read, unless its input is shut: after the FIN there is
+     * nothing left to read, and Netty 4.2.18's epoll transport fails such a read. Once a channel's
+     * interest set is empty its fd leaves the epoll set (EPOLL_CTL_DEL) but its registration stays
+     * "added", so the next read's EPOLL_CTL_MOD fails with ENOENT and the pair is closed with the
+     * reply undelivered.
+     */
+    static void readMore(Channel channel) {
+        if (!(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+            channel.read();
+        }
     }
 
     private static void closeIfBothWaysShut(Channel channel) {

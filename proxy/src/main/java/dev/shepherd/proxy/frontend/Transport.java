@@ -2,49 +2,110 @@ package dev.shepherd.proxy.frontend;
 
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
 
-/** The socket transport: Linux epoll when its native library loads, Java NIO otherwise. */
+/**
+ * The socket transport (the {@code transport} setting): Linux epoll or io_uring when their native
+ * libraries load, Java NIO everywhere. Each is one Netty 4.2 {@code IoHandler} behind a
+ * {@link MultiThreadIoEventLoopGroup}, and the channel classes that go with it.
+ */
 public enum Transport {
-    EPOLL(EpollServerSocketChannel.class, EpollSocketChannel::new, EpollDatagramChannel.class),
-    NIO(NioServerSocketChannel.class, NioSocketChannel::new, NioDatagramChannel.class);
+    EPOLL(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel::new, EpollDatagramChannel.class),
+    IO_URING(IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel::new,
+            IoUringDatagramChannel.class),
+    NIO(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel::new, NioDatagramChannel.class);
 
+    /** Auto's order of preference: measured fastest first (it-tests/bench/RESULTS.md). */
+    private static final List<Transport> PREFERENCE = List.of(EPOLL, IO_URING, NIO);
+
+    private final Supplier<IoHandlerFactory> ioHandler;
     private final Class<? extends ServerChannel> serverChannel;
     private final ChannelFactory<? extends SocketChannel> socketChannel;
     private final Class<? extends DatagramChannel> datagramChannel;
 
-    Transport(Class<? extends ServerChannel> serverChannel, ChannelFactory<? extends SocketChannel> socketChannel,
-            Class<? extends DatagramChannel> datagramChannel) {
+    Transport(Supplier<IoHandlerFactory> ioHandler, Class<? extends ServerChannel> serverChannel,
+            ChannelFactory<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
+        this.ioHandler = ioHandler;
         this.serverChannel = serverChannel;
         this.socketChannel = socketChannel;
         this.datagramChannel = datagramChannel;
     }
 
-    /** Epoll when available, NIO otherwise. */
+    /** The fastest transport that loads here. */
     public static Transport best() {
-        return Epoll.isAvailable() ? EPOLL : NIO;
+        return PREFERENCE.stream().filter(Transport::isAvailable).findFirst().orElse(NIO);
     }
 
-    /** Why epoll is not in use, for the start-up log; {@code null} when it is available. */
-    public static Throwable epollUnavailabilityCause() {
-        return Epoll.unavailabilityCause();
+    /** Every transport, fastest first: the order {@code auto} tries them in. */
+    public static List<Transport> preference() {
+        return PREFERENCE;
+    }
+
+    /** Every transport that loads here, fastest first. */
+    public static List<Transport> available() {
+        return PREFERENCE.stream().filter(Transport::isAvailable).toList();
+    }
+
+    /** The name in the settings and the logs: {@code epoll}, {@code io_uring}, {@code nio}. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The transport named {@code name} in the settings; {@code null} for none. */
+    public static Transport named(String name) {
+        return Arrays.stream(values()).filter(t -> t.configName().equals(name)).findFirst().orElse(null);
+    }
+
+    public boolean isAvailable() {
+        return switch (this) {
+            case EPOLL -> Epoll.isAvailable();
+            case IO_URING -> IoUring.isAvailable();
+            case NIO -> true;
+        };
+    }
+
+    /** Why this transport does not load here, in one line; {@code null} when it does. */
+    public String unavailabilityCause() {
+        Throwable cause = switch (this) {
+            case EPOLL -> Epoll.unavailabilityCause();
+            case IO_URING -> IoUring.unavailabilityCause();
+            case NIO -> null;
+        };
+        if (cause == null) {
+            return null;
+        }
+        Throwable root = cause;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     public EventLoopGroup newGroup(int threads, String threadPrefix) {
-        DefaultThreadFactory factory = new DefaultThreadFactory(threadPrefix, true);
-        return this == EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandler.get());
     }
 
     public Class<? extends ServerChannel> serverChannel() {

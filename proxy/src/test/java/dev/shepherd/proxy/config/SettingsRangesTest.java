@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigException;
 import dev.shepherd.proxy.balancer.BalanceType;
 import dev.shepherd.proxy.frontend.ProxyProtocol;
+import dev.shepherd.proxy.frontend.Transport;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -256,5 +257,21 @@ class SettingsRangesTest {
         assertThatThrownBy(() -> sidecar("proxy-protocol = " + value))
                 .isInstanceOf(ConfigException.BadValue.class)
                 .hasMessageEndingWith("Invalid value at 'shepherd.proxy-protocol': must be one of off, v1, v2, got '" + value + "'");
+    }
+
+    @Test
+    void everyTransportSettingIsReadAndAutoLeavesTheChoiceToTheEdge() {
+        assertThat(sidecar("transport = auto").transport()).isNull();
+        assertThat(sidecar("transport = epoll").transport()).isEqualTo(Transport.EPOLL);
+        assertThat(sidecar("transport = io_uring").transport()).isEqualTo(Transport.IO_URING);
+        assertThat(sidecar("transport = nio").transport()).isEqualTo(Transport.NIO);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io-uring", "EPOLL", "kqueue", "\"\""})
+    void transportOutsideTheKnownOnesIsRejected(String value) {
+        assertThatThrownBy(() -> sidecar("transport = " + value))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageContaining("Invalid value at 'shepherd.transport': must be one of auto, epoll, io_uring, nio, got '");
     }
 }

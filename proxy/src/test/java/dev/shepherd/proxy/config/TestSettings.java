@@ -31,6 +31,6 @@ public final class TestSettings {
         ShepherdSettings s = sidecar(keys);
         return new ShepherdSettings(new ListenSpec("127.0.0.1", 0), s.balance(), s.connectTimeout(), s.connectAttempts(),
                 s.idleTimeout(), s.maxConnections(), s.maxConnectionsPerEndpoint(), s.proxyProtocol(), s.eventLoopThreads(),
-                s.readBufferSize(), s.workers(), backends, s.healthCheck(), s.admin());
+                s.transport(), s.readBufferSize(), s.workers(), backends, s.healthCheck(), s.admin());
     }
 }

@@ -12,8 +12,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class BackpressureTest {
     private static final long TOTAL = 256L * 1024 * 1024;
@@ -23,9 +25,25 @@ class BackpressureTest {
      * While both sides are open a pair holds at most one read per direction, and reads grow to
      * {@code read-buffer-size} while a transfer fills them: what a stalled pair holds is one full read.
      */
-    @ParameterizedTest(name = "read-buffer-size {0} bytes")
-    @ValueSource(ints = {16 * 1024, 256 * 1024})
-    void aSlowClientKeepsWhatTheProxyHoldsToOneRead(int readBufferSize) throws Exception {
+    /** Every transport that loads here, with a small and the default read-buffer-size. */
+    static Stream<Arguments> transportsAndReadSizes() {
+        return Transport.available().stream()
+                .flatMap(transport -> Stream.of(16 * 1024, 256 * 1024).map(size -> Arguments.of(transport, size)));
+    }
+
+    /**
+     * What the read held at the stall must exceed to show that reads grew towards the key: above
+     * Netty's own 64 KiB cap for a larger key (an ignored key fails), else half the key. Not the
+     * key itself: the read that stalls takes what the kernel holds at that moment, 111 KB of 256
+     * KiB in one run out of four.
+     */
+    private static long grownReadFloor(int readBufferSize) {
+        return readBufferSize > 64 * 1024 ? 64 * 1024 : readBufferSize / 2;
+    }
+
+    @ParameterizedTest(name = "{0}, read-buffer-size {1} bytes")
+    @MethodSource("transportsAndReadSizes")
+    void aSlowClientKeepsWhatTheProxyHoldsToOneRead(Transport transport, int readBufferSize) throws Exception {
         AtomicLong sentByEndpoint = new AtomicLong();
         try (TestServer server = TestServer.start("firehose", socket -> {
                     OutputStream out = socket.getOutputStream();
@@ -36,7 +54,7 @@ class BackpressureTest {
                     }
                     socket.shutdownOutput();
                 });
-                RunningProxy proxy = RunningProxy.inFrontOf("read-buffer-size = " + readBufferSize, server);
+                RunningProxy proxy = RunningProxy.inFrontOf(transport, "read-buffer-size = " + readBufferSize, server);
                 Socket client = proxy.connect()) {
             InputStream in = client.getInputStream();
             byte[] buffer = new byte[CHUNK];
@@ -62,7 +80,7 @@ class BackpressureTest {
             }
 
             // Phase 3: drain the rest at full speed; every byte arrives. Not sampled: once the endpoint
-            // has sent its FIN, Netty's epoll transport reads what the kernel still holds for that
+            // has sent its FIN, Netty's native transports read what the kernel still holds for that
             // socket (at most its receive buffer) at once, backpressure or not.
             int n;
             while ((n = in.read(buffer)) > 0) {
@@ -74,13 +92,13 @@ class BackpressureTest {
                     .as("bytes the endpoint got rid of while nobody read (kernel buffers only)")
                     .isLessThan(32L * 1024 * 1024);
             assertThat(maxBuffered).as("most bytes held in the proxy at once")
-                    .isGreaterThan(readBufferSize / 2).isLessThanOrEqualTo(readBufferSize);
+                    .isGreaterThan(grownReadFloor(readBufferSize)).isLessThanOrEqualTo(readBufferSize);
         }
     }
 
-    @ParameterizedTest(name = "read-buffer-size {0} bytes")
-    @ValueSource(ints = {16 * 1024, 256 * 1024})
-    void aSlowEndpointKeepsWhatTheProxyHoldsToOneRead(int readBufferSize) throws Exception {
+    @ParameterizedTest(name = "{0}, read-buffer-size {1} bytes")
+    @MethodSource("transportsAndReadSizes")
+    void aSlowEndpointKeepsWhatTheProxyHoldsToOneRead(Transport transport, int readBufferSize) throws Exception {
         long upload = 64L * 1024 * 1024;
         CountDownLatch stalled = new CountDownLatch(1);
         AtomicLong receivedByEndpoint = new AtomicLong();
@@ -93,7 +111,7 @@ class BackpressureTest {
                     }
                     receivedByEndpoint.set(socket.getInputStream().transferTo(OutputStream.nullOutputStream()));
                 });
-                RunningProxy proxy = RunningProxy.inFrontOf("read-buffer-size = " + readBufferSize, server);
+                RunningProxy proxy = RunningProxy.inFrontOf(transport, "read-buffer-size = " + readBufferSize, server);
                 Socket client = proxy.connect()) {
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
@@ -119,7 +137,7 @@ class BackpressureTest {
             writer.get(60, TimeUnit.SECONDS);
             assertThat(RunningProxy.eventually(Duration.ofSeconds(30), () -> receivedByEndpoint.get() == upload)).isTrue();
             assertThat(maxBuffered).as("most bytes held in the proxy at once")
-                    .isGreaterThan(readBufferSize / 2).isLessThanOrEqualTo(readBufferSize);
+                    .isGreaterThan(grownReadFloor(readBufferSize)).isLessThanOrEqualTo(readBufferSize);
         }
     }
 }
