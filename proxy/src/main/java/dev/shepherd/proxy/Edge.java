@@ -3,15 +3,18 @@ package dev.shepherd.proxy;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
-import dev.shepherd.proxy.endpoint.EndpointState;
+import dev.shepherd.proxy.endpoint.StaticBackend;
 import dev.shepherd.proxy.frontend.FrontendServer;
 import dev.shepherd.proxy.health.HealthMonitor;
+import dev.shepherd.proxy.operations.Operations;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +28,24 @@ public final class Edge implements AutoCloseable {
     private final InetSocketAddress address;
     private final WorkerSupervisor supervisor; // null without managed workers
     private final HealthMonitor health;
+    private final List<StaticBackend> backends = new ArrayList<>();
+    private final Operations operations;
 
     private Edge(ShepherdSettings settings) throws InterruptedException {
-        health = new HealthMonitor(settings.healthCheck(), group);
-        for (Endpoint backend : settings.backends()) {
-            group.add(backend, false);
-            health.watch(backend, (healthy, reason) -> staticHealthChanged(backend, healthy, reason));
+        health = new HealthMonitor(settings.healthCheck());
+        for (Endpoint endpoint : settings.backends()) {
+            StaticBackend backend = new StaticBackend(group, endpoint);
+            backends.add(backend);
+            health.watch(endpoint, backend);
         }
-        frontend = new FrontendServer(settings, group, registry);
+        frontend = new FrontendServer(settings, group, health, registry);
         try {
             // Listen first: a port in use fails start-up before any worker is spawned.
             address = frontend.start();
             supervisor = settings.workers().count() > 0
                     ? WorkerSupervisor.start(settings.workers(), group, health)
                     : null;
+            operations = new Operations(supervisor, backends, group);
         } catch (IOException e) {
             close(frontend, health);
             throw new UncheckedIOException("cannot start the workers: " + e.getMessage(), e);
@@ -46,17 +53,6 @@ public final class Edge implements AutoCloseable {
             close(frontend, health);
             throw e;
         }
-    }
-
-    /** A static endpoint is STARTING until its checks pass, then UP or UNHEALTHY as they say. */
-    private void staticHealthChanged(Endpoint backend, boolean healthy, String reason) {
-        EndpointState state = healthy ? EndpointState.UP : EndpointState.UNHEALTHY;
-        if (healthy) {
-            log.info("endpoint {} is UP: {}; in rotation", backend, reason);
-        } else {
-            log.warn("endpoint {} is UNHEALTHY: {}; out of rotation", backend, reason);
-        }
-        group.setState(backend, state);
     }
 
     private static void close(FrontendServer frontend, HealthMonitor health) {
@@ -81,6 +77,16 @@ public final class Edge implements AutoCloseable {
     /** Every endpoint with its state, health and open connections. */
     public EndpointGroup group() {
         return group;
+    }
+
+    /** Drain, ready, restart, reload and status: the one API the admin API and signals call. */
+    public Operations operations() {
+        return operations;
+    }
+
+    /** The owners of the static endpoints ({@code backends}), in the order configured. */
+    public List<StaticBackend> backends() {
+        return List.copyOf(backends);
     }
 
     /** The workers' supervisor, or {@code null} when {@code workers.count} is 0. */

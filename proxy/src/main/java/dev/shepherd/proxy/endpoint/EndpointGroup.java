@@ -1,71 +1,41 @@
 package dev.shepherd.proxy.endpoint;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The endpoints traffic may go to, with each one's state, health and open connections: the one
- * place that knows them all ({@link #status()}). The load balancer reads {@link #eligible()}, an
- * immutable snapshot of the {@link EndpointState#UP} endpoints, replaced on every change.
+ * The endpoints traffic may go to. Each is a {@link Member}, held by the endpoint's one owner (a
+ * worker instance, a static backend), which sets its state, admin state and weight; the group
+ * decides eligibility from the three, in one place ({@link Member#eligible}), and gives the
+ * balancer {@link #eligible()}, an immutable snapshot replaced on every change.
  */
 public final class EndpointGroup {
     private final Map<Endpoint, Member> members = new ConcurrentHashMap<>();
-    private final List<Endpoint> order = new ArrayList<>();
+    private final List<Member> order = new ArrayList<>(); // under this object's lock
     private volatile List<Endpoint> eligible = List.of();
-    private volatile BiConsumer<Endpoint, String> connectFailures = (endpoint, why) -> { };
 
-    /** Adds {@code endpoint} as UP or STARTING; adding a known endpoint again only sets that. */
-    public synchronized void add(Endpoint endpoint, boolean up) {
-        if (!members.containsKey(endpoint)) {
-            members.put(endpoint, new Member());
-            order.add(endpoint);
+    /**
+     * Adds {@code endpoint}: STARTING (not eligible), admin state ready, full weight.
+     *
+     * @param kind {@code worker} or {@code static}, for status
+     * @return its member, for its owner alone
+     */
+    public synchronized Member add(Endpoint endpoint, String kind) {
+        requireNonNull(endpoint, "endpoint");
+        if (members.containsKey(endpoint)) {
+            throw new IllegalStateException("endpoint " + endpoint + " is already in the group");
         }
-        setState(endpoint, up ? EndpointState.UP : EndpointState.STARTING);
-    }
-
-    /** Sets the endpoint's state; only UP endpoints are eligible for new connections. */
-    public synchronized void setState(Endpoint endpoint, EndpointState state) {
-        Member member = members.get(endpoint);
-        if (member != null) {
-            member.state = state;
-            refresh();
-        }
-    }
-
-    /** Records what the health checks say of the endpoint, for {@link #status()}. */
-    public void setHealth(Endpoint endpoint, String health) {
-        Member member = members.get(endpoint);
-        if (member != null) {
-            member.health = health;
-        }
-    }
-
-    /** Every endpoint as it is now, in the order added. */
-    public synchronized List<EndpointStatus> status() {
-        return order.stream().map(endpoint -> {
-            Member member = members.get(endpoint);
-            return new EndpointStatus(endpoint, member.state, member.health, member.active.get());
-        }).toList();
-    }
-
-    /** Who hears of failed connects (the passive health check). */
-    public void onConnectFailure(BiConsumer<Endpoint, String> listener) {
-        connectFailures = listener;
-    }
-
-    /** Called by the proxy when a connect to {@code endpoint} was refused or timed out. */
-    public void connectFailed(Endpoint endpoint, String why) {
-        connectFailures.accept(endpoint, why);
-    }
-
-    public synchronized void remove(Endpoint endpoint) {
-        members.remove(endpoint);
-        order.remove(endpoint);
-        refresh();
+        Member member = new Member(endpoint, kind);
+        members.put(endpoint, member);
+        order.add(member);
+        return member;
     }
 
     /** The eligible endpoints, in the order they were added. */
@@ -79,10 +49,12 @@ public final class EndpointGroup {
     }
 
     /**
-     * Counts a connection to {@code endpoint} unless it already has {@code cap} open.
+     * Counts a connection to {@code endpoint} unless it has {@code cap} open or is no longer
+     * eligible (a client may hold a snapshot taken before a drain or an exit). Eligibility is read
+     * after the count is taken, so a drain that sees no connection after making the endpoint
+     * ineligible sees every connection that will ever be let through.
      *
-     * @return the lease to release when the connection closes, or {@code null} at the cap or for an
-     *     endpoint not in the group
+     * @return the lease to release when the connection closes, or {@code null}
      */
     public Lease tryOpenConnection(Endpoint endpoint, int cap) {
         Member member = members.get(endpoint);
@@ -95,19 +67,151 @@ public final class EndpointGroup {
                 return null;
             }
             if (member.active.compareAndSet(active, active + 1)) {
-                return new Lease(endpoint, member);
+                if (!member.eligible) {
+                    member.released();
+                    return null;
+                }
+                member.total.incrementAndGet();
+                return new Lease(member);
             }
         }
     }
 
-    private void refresh() {
-        eligible = order.stream().filter(endpoint -> members.get(endpoint).state == EndpointState.UP).toList();
+    /** Every endpoint as it is now, in the order added. */
+    public synchronized List<EndpointStatus> status() {
+        return order.stream().map(Member::status).toList();
     }
 
-    private static final class Member {
-        final AtomicInteger active = new AtomicInteger();
-        EndpointState state; // written under the group's lock
-        volatile String health = "not checked yet";
+    private synchronized void changed(Member member) {
+        boolean now = member.inGroup && member.state == EndpointState.UP && member.admin == AdminState.READY
+                && member.weight > 0;
+        if (now != member.eligible) {
+            member.eligible = now;
+            eligible = order.stream().filter(m -> m.eligible).map(m -> m.endpoint).toList();
+        }
+    }
+
+    private synchronized void remove(Member member) {
+        member.inGroup = false;
+        changed(member);
+        members.remove(member.endpoint, member);
+        order.remove(member);
+    }
+
+    /**
+     * One endpoint in the group, as its owner sees it. Setters may be called from any thread; each
+     * publishes a new snapshot when eligibility changes.
+     */
+    public final class Member {
+        public static final int FULL_WEIGHT = 100;
+
+        private final Endpoint endpoint;
+        private final String kind;
+        private final AtomicInteger active = new AtomicInteger();
+        private final AtomicLong total = new AtomicLong();
+        private volatile boolean inGroup = true;
+        private volatile boolean eligible;
+        private volatile EndpointState state = EndpointState.STARTING;
+        private volatile AdminState admin = AdminState.READY;
+        private volatile int weight = FULL_WEIGHT;
+        private volatile String health = "not checked yet";
+        private CompletableFuture<Void> idle; // under this member's lock
+
+        private Member(Endpoint endpoint, String kind) {
+            this.endpoint = endpoint;
+            this.kind = requireNonNull(kind, "kind");
+        }
+
+        public Endpoint endpoint() {
+            return endpoint;
+        }
+
+        /** Where the endpoint is in its life; only UP is healthy. */
+        public EndpointState state() {
+            return state;
+        }
+
+        public void setState(EndpointState state) {
+            this.state = requireNonNull(state, "state");
+            changed(this);
+        }
+
+        public AdminState adminState() {
+            return admin;
+        }
+
+        /** Ready or drain: whether new connections may come, apart from health. */
+        public void setAdminState(AdminState admin) {
+            this.admin = requireNonNull(admin, "admin");
+            changed(this);
+        }
+
+        /** The share of new connections, 0..{@link #FULL_WEIGHT}; 0 takes none. */
+        public void setWeight(int weight) {
+            if (weight < 0 || weight > FULL_WEIGHT) {
+                throw new IllegalArgumentException("weight must be in 0.." + FULL_WEIGHT + ", got " + weight);
+            }
+            this.weight = weight;
+            changed(this);
+        }
+
+        /** What the health checks last said, for status: {@code passing}, {@code failing (2/3): HTTP 500}. */
+        public void setHealth(String health) {
+            this.health = requireNonNull(health, "health");
+        }
+
+        public String health() {
+            return health;
+        }
+
+        public boolean eligible() {
+            return eligible;
+        }
+
+        public long totalConnections() {
+            return total.get();
+        }
+
+        public int activeConnections() {
+            return active.get();
+        }
+
+        /**
+         * Completes once no connection is open; at once if none is. Ends a drain as soon as the last
+         * connection closes, with no polling.
+         */
+        public synchronized CompletableFuture<Void> whenIdle() {
+            if (idle == null || idle.isDone()) {
+                idle = new CompletableFuture<>();
+            }
+            CompletableFuture<Void> mine = idle;
+            if (active.get() == 0) {
+                mine.complete(null);
+            }
+            return mine;
+        }
+
+        /** Takes the endpoint out of the group; connections still open keep their leases. */
+        public void remove() {
+            EndpointGroup.this.remove(this);
+        }
+
+        private void released() {
+            if (active.decrementAndGet() == 0) {
+                CompletableFuture<Void> waiting;
+                synchronized (this) {
+                    waiting = idle;
+                }
+                if (waiting != null && active.get() == 0) {
+                    waiting.complete(null);
+                }
+            }
+        }
+
+        private EndpointStatus status() {
+            EndpointState shown = state == EndpointState.UP && admin == AdminState.DRAIN ? EndpointState.DRAINING : state;
+            return new EndpointStatus(endpoint, kind, shown, admin, weight, health, active.get(), total.get());
+        }
     }
 
     /**
@@ -116,24 +220,22 @@ public final class EndpointGroup {
      * Used from the connection's own event loop only.
      */
     public static final class Lease {
-        private final Endpoint endpoint;
         private final Member member;
         private boolean released;
 
-        private Lease(Endpoint endpoint, Member member) {
-            this.endpoint = endpoint;
+        private Lease(Member member) {
             this.member = member;
         }
 
         public Endpoint endpoint() {
-            return endpoint;
+            return member.endpoint;
         }
 
         /** Uncounts the connection; later calls do nothing. */
         public void release() {
             if (!released) {
                 released = true;
-                member.active.decrementAndGet();
+                member.released();
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.balancer.LoadBalancer;
+import dev.shepherd.proxy.endpoint.ConnectFailures;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import io.netty.bootstrap.Bootstrap;
@@ -39,6 +40,7 @@ final class BackendConnector {
     private static final Logger log = LoggerFactory.getLogger(BackendConnector.class);
 
     private final EndpointGroup group;
+    private final ConnectFailures connectFailures;
     private final LoadBalancer balancer;
     private final Bootstrap template;
     private final int connectAttempts;
@@ -49,10 +51,11 @@ final class BackendConnector {
     private final AddressResolverGroup<InetSocketAddress> dns;
     private final LogLimiter giveUpLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
 
-    BackendConnector(EndpointGroup group, LoadBalancer balancer, Transport transport, RecvByteBufAllocator reads,
+    BackendConnector(EndpointGroup group, ConnectFailures connectFailures, LoadBalancer balancer, Transport transport, RecvByteBufAllocator reads,
             AddressResolverGroup<InetSocketAddress> dns, int connectTimeoutMillis,
             int connectAttempts, int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
         this.group = group;
+        this.connectFailures = connectFailures;
         this.balancer = balancer;
         this.connectAttempts = connectAttempts;
         this.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint;
@@ -146,7 +149,7 @@ final class BackendConnector {
         FailureReason reason = reasonOf(cause);
         metrics.failed(reason);
         if (reason == FailureReason.CONNECT_REFUSED || reason == FailureReason.CONNECT_TIMEOUT) {
-            group.connectFailed(lease.endpoint(), reason.tag() + " (" + cause.getMessage() + ")");
+            connectFailures.connectFailed(lease.endpoint(), reason.tag() + " (" + cause.getMessage() + ")");
         }
         log.debug("{}: connect to endpoint {} failed ({}): {}", client, lease.endpoint(), reason.tag(), cause.toString());
         attempt(client, connected, tried, reason);
@@ -163,7 +166,7 @@ final class BackendConnector {
             if (lease != null) {
                 return lease;
             }
-            candidates = available(candidates, Set.of(endpoint)); // it reached its cap meanwhile
+            candidates = available(candidates, Set.of(endpoint)); // at its cap, or out of rotation, meanwhile
         }
         return null;
     }

@@ -2,6 +2,7 @@ package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.config.ConfigNames;
 import dev.shepherd.proxy.config.ShepherdSettings;
+import dev.shepherd.proxy.endpoint.ConnectFailures;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -26,14 +27,17 @@ public final class FrontendServer implements AutoCloseable {
 
     private final ShepherdSettings settings;
     private final EndpointGroup group;
+    private final ConnectFailures connectFailures;
     private final Transport transport;
     private final FrontendMetrics metrics = new FrontendMetrics();
     private final EventLoopGroup ioGroup;
     private final DnsAddressResolverGroup resolver;
     private Channel serverChannel;
 
-    public FrontendServer(ShepherdSettings settings, EndpointGroup group, MeterRegistry registry) {
-        this(settings, group, registry, chosen(settings.transport()));
+    /** @param connectFailures hears of refused and timed-out connects to endpoints (passive health) */
+    public FrontendServer(ShepherdSettings settings, EndpointGroup group, ConnectFailures connectFailures,
+            MeterRegistry registry) {
+        this(settings, group, connectFailures, registry, chosen(settings.transport()));
     }
 
     /** The transport asked for, which must load; for auto the fastest that does, saying why faster ones did not. */
@@ -56,9 +60,11 @@ public final class FrontendServer implements AutoCloseable {
         return best;
     }
 
-    FrontendServer(ShepherdSettings settings, EndpointGroup group, MeterRegistry registry, Transport transport) {
+    FrontendServer(ShepherdSettings settings, EndpointGroup group, ConnectFailures connectFailures, MeterRegistry registry,
+            Transport transport) {
         this.settings = settings;
         this.group = group;
+        this.connectFailures = connectFailures;
         this.transport = transport;
         this.ioGroup = transport.newGroup(settings.eventLoopThreads(), "shepherd-io");
         this.resolver = new DnsAddressResolverGroup(transport.datagramChannel(), DnsServerAddressStreamProviders.platformDefault());
@@ -72,6 +78,7 @@ public final class FrontendServer implements AutoCloseable {
                 settings.readBufferSize());
         BackendConnector connector = new BackendConnector(
                 group,
+                connectFailures,
                 settings.balance().newBalancer(),
                 transport,
                 reads,

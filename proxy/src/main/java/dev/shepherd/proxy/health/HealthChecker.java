@@ -2,7 +2,7 @@ package dev.shepherd.proxy.health;
 
 import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
-import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,28 +12,22 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Checks one endpoint's port again and again until closed, and tells its listener when the
- * verdict changes. One check at a time: each scheduled check carries a ticket, and only the
+ * Checks one endpoint's port again and again until closed, and tells the endpoint's owner
+ * when the verdict changes. One check at a time: each scheduled check carries a ticket, and only the
  * newest ticket runs, so bringing a check forward never starts a second chain. The next check is
  * scheduled when one ends: {@code interval} apart when healthy or when a down endpoint has failed
  * a whole {@code fall} streak (HAProxy's downinter), {@code fast-interval} apart in between; each
- * delay jittered by 10 %. Verdicts reach the listener in order, under this checker's lock.
+ * delay jittered by 10 %. Verdicts reach the endpoint's owner in order, under this checker's lock;
+ * a probe that throws counts as a failed check and the chain goes on.
  */
-public final class HealthChecker implements AutoCloseable {
-
-    /** Hears verdict changes, under the checker's lock: it must not block. */
-    @FunctionalInterface
-    public interface Listener {
-        void onHealthChanged(boolean healthy, String reason);
-    }
+public final class HealthChecker implements EndpointCheck {
 
     private final Endpoint endpoint;
     private final HealthCheckSettings settings;
     private final HealthProbe probe;
-    private final EndpointGroup group;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService pool;
-    private final Listener listener;
+    private final HealthVerdicts owner;
     private final Runnable onClose;
     private final HealthStreak streak;
     // This object's lock guards everything below, and the streak.
@@ -43,15 +37,14 @@ public final class HealthChecker implements AutoCloseable {
     private long ticket;
     private ScheduledFuture<?> next;
 
-    HealthChecker(Endpoint endpoint, HealthCheckSettings settings, HealthProbe probe, EndpointGroup group,
-            ScheduledExecutorService scheduler, ExecutorService pool, Listener listener, Runnable onClose) {
+    HealthChecker(Endpoint endpoint, HealthCheckSettings settings, HealthProbe probe,
+            ScheduledExecutorService scheduler, ExecutorService pool, HealthVerdicts owner, Runnable onClose) {
         this.endpoint = endpoint;
         this.settings = settings;
         this.probe = probe;
-        this.group = group;
         this.scheduler = scheduler;
         this.pool = pool;
-        this.listener = listener;
+        this.owner = owner;
         this.onClose = onClose;
         this.streak = new HealthStreak(settings.rise(), settings.fall());
     }
@@ -69,7 +62,7 @@ public final class HealthChecker implements AutoCloseable {
         return streak.healthy();
     }
 
-    /** Runs the next check now (unless one is under way), e.g. when a worker says it is ready. */
+    @Override
     public synchronized void checkNow() {
         if (!closed && !checking) {
             scheduleIn(0);
@@ -129,7 +122,13 @@ public final class HealthChecker implements AutoCloseable {
     }
 
     private void check() {
-        CheckResult result = probe.check(endpoint, (int) Math.max(1, settings.timeout().toMillis()));
+        CheckResult result;
+        try {
+            result = probe.check(endpoint, (int) Math.max(1, settings.timeout().toMillis()));
+        } catch (RuntimeException | Error e) {
+            // Whatever went wrong, the chain goes on: a probe that throws is a failed check.
+            result = CheckResult.failed("the check itself failed: " + e);
+        }
         synchronized (this) {
             checking = false;
             if (closed) {
@@ -150,10 +149,10 @@ public final class HealthChecker implements AutoCloseable {
             lastFailure = detail;
         }
         boolean changed = streak.record(passed);
-        group.setHealth(endpoint, streak.describe(lastFailure));
+        owner.checked(streak.describe(lastFailure));
         if (changed) {
             boolean healthy = streak.healthy();
-            listener.onHealthChanged(healthy, healthy
+            owner.healthChanged(healthy, healthy
                     ? settings.rise() + " health checks passed"
                     : settings.fall() + " health checks failed, the last: " + lastFailure);
         }

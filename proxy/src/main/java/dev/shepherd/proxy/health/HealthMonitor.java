@@ -2,7 +2,8 @@ package dev.shepherd.proxy.health;
 
 import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
-import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.ConnectFailures;
+import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,22 +13,19 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The health checks of every endpoint: one {@link HealthChecker} per watched endpoint, one
- * scheduler and one pool for their blocking probes, and the group's passive failures routed to
- * the endpoint's checker.
+ * scheduler and one pool for their blocking probes, and the proxy's failed connects (passive
+ * health) routed to the endpoint's checker.
  */
-public final class HealthMonitor implements AutoCloseable {
+public final class HealthMonitor implements EndpointChecks, ConnectFailures, AutoCloseable {
     private final HealthCheckSettings settings;
-    private final EndpointGroup group;
     private final HealthProbe probe;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("shepherd-health", true));
     private final ExecutorService pool = Executors.newCachedThreadPool(new DefaultThreadFactory("shepherd-health-check", true));
     private final Map<Endpoint, HealthChecker> checkers = new ConcurrentHashMap<>();
 
-    public HealthMonitor(HealthCheckSettings settings, EndpointGroup group) {
+    public HealthMonitor(HealthCheckSettings settings) {
         this.settings = settings;
-        this.group = group;
         this.probe = HealthProbe.of(settings);
-        group.onConnectFailure(this::connectFailed);
     }
 
     /** Consecutive passes that make an endpoint healthy. */
@@ -35,22 +33,23 @@ public final class HealthMonitor implements AutoCloseable {
         return settings.rise();
     }
 
-    /** Starts checking {@code endpoint}; closing the returned checker stops it. */
-    public HealthChecker watch(Endpoint endpoint, HealthChecker.Listener listener) {
+    /** Starts checking {@code endpoint} for its {@code owner}; closing the returned checker stops it. */
+    @Override
+    public HealthChecker watch(Endpoint endpoint, HealthVerdicts owner) {
         HealthChecker[] self = new HealthChecker[1];
-        HealthChecker checker = new HealthChecker(endpoint, settings, probe, group, scheduler, pool, listener,
+        HealthChecker checker = new HealthChecker(endpoint, settings, probe, scheduler, pool, owner,
                 () -> checkers.remove(endpoint, self[0]));
         self[0] = checker;
         HealthChecker previous = checkers.put(endpoint, checker);
         if (previous != null) {
             previous.close();
         }
-        group.setHealth(endpoint, "not checked yet");
         checker.start();
         return checker;
     }
 
-    private void connectFailed(Endpoint endpoint, String why) {
+    @Override
+    public void connectFailed(Endpoint endpoint, String why) {
         HealthChecker checker = checkers.get(endpoint);
         if (checker != null) {
             checker.connectFailed(why);

@@ -44,6 +44,12 @@ final class RestartPolicy {
         return delay;
     }
 
+    /** Forgets the crashes so far: an operator's restart revives a FAILED slot with a fresh budget. */
+    void reset() {
+        restarts.clear();
+        nextDelay = settings.initialDelay();
+    }
+
     /** Respawns granted within the window that ended at the last exit. */
     int recentRestarts() {
         return restarts.size();

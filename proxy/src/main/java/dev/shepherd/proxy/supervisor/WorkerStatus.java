@@ -7,19 +7,27 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
- * A worker slot as it is now.
+ * One worker instance as it is now, or a slot between instances (BACKOFF, FAILED, STOPPED: no
+ * pid). During a replacement a slot has two rows, the serving instance's first.
  *
  * @param pid the running process's pid, empty between processes
- * @param restarts respawns since the edge started
- * @param uptime how long the current process has run, zero without one
- * @param lastExit how the last process ended, {@code null} if none has
+ * @param health what the health checks last said
+ * @param restarts respawns of the slot since the edge started
+ * @param uptime how long the process has run, zero without one
+ * @param lastExit how the slot's last process ended, {@code null} if none has
  */
-public record WorkerStatus(
-        String id, int port, OptionalLong pid, EndpointState state, int restarts, Duration uptime, ExitCause lastExit) {
+public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState state, String health,
+        int activeConnections, long totalConnections, int restarts, Duration uptime, ExitCause lastExit) {
     public WorkerStatus {
         requireNonNull(id, "id");
         requireNonNull(pid, "pid");
         requireNonNull(state, "state");
+        requireNonNull(health, "health");
         requireNonNull(uptime, "uptime");
+    }
+
+    /** A slot with no process. */
+    static WorkerStatus between(String id, int port, EndpointState state, int restarts, ExitCause lastExit) {
+        return new WorkerStatus(id, port, OptionalLong.empty(), state, "no process", 0, 0, restarts, Duration.ZERO, lastExit);
     }
 }

@@ -2,7 +2,7 @@ package dev.shepherd.proxy.supervisor;
 
 import dev.shepherd.proxy.config.WorkerSettings;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
-import dev.shepherd.proxy.health.HealthMonitor;
+import dev.shepherd.proxy.health.EndpointChecks;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,74 +21,136 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Spawns {@code workers.count} worker JVMs, worker i on {@code workers.first-port + i}, and keeps
- * them running: a worker joins the rotation when it is ready and passes its health checks, leaves it the moment its
- * process exits, is respawned with back-off, and is killed and respawned when its heartbeats stop.
- * All slot state lives on one thread; control channels, process exits and timers post to it.
+ * Spawns {@code workers.count} workers, slot i on {@code workers.first-port + i}, and keeps them
+ * running (see {@link WorkerSlot}). An actor: all slot state lives on one thread; control
+ * channels, process exits, timers and commands post to it. Commands return futures completed
+ * there; {@link #status()} is an immutable snapshot published after every event, read without
+ * blocking.
  */
 public final class WorkerSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerSupervisor.class);
 
     private final WorkerSettings settings;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("shepherd-supervisor", true));
     private final ExecutorService blocking = Executors.newCachedThreadPool(new DefaultThreadFactory("shepherd-supervisor-io", true));
+    private final ExecutorService messages = Executors.newSingleThreadExecutor(new DefaultThreadFactory("shepherd-worker-messages", true));
+    private final SupervisorLoop loop = SupervisorLoop.on(executor, this::publish);
     private final Path socketDir;
     private final List<WorkerSlot> slots = new ArrayList<>();
-    private volatile BiConsumer<String, String> messageHandler =
-            (id, text) -> log.info("worker {} message: {}", id, text);
+    private volatile List<WorkerStatus> status = List.of();
+    private volatile BiConsumer<String, String> messageHandler = (id, text) -> log.info("worker {} message: {}", id, text);
+    private boolean rolling; // on the loop
 
-    WorkerSupervisor(WorkerSettings settings, EndpointGroup group, HealthMonitor health, ProcessStarter starter)
+    WorkerSupervisor(WorkerSettings settings, EndpointGroup group, EndpointChecks checks, ProcessStarter starter)
             throws IOException {
         this.settings = settings;
         List<String> command = WorkerCommand.resolve(settings.command());
         // Only the edge's user may open the control sockets inside.
         this.socketDir = Files.createTempDirectory("shepherd-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        SlotContext context = new SlotContext(settings, command, group, health, loop, blocking, starter, socketDir,
+        SlotContext context = new SlotContext(settings, command, group, checks, loop, blocking, starter, socketDir,
+                new WorkerPorts(settings.firstPort(), settings.count(), PortCheck::isFree), messages,
                 (id, text) -> messageHandler.accept(id, text));
         for (int i = 0; i < settings.count(); i++) {
             slots.add(new WorkerSlot(Integer.toString(i), settings.firstPort() + i, context));
         }
+        publish();
         log.info("starting {} workers on 127.0.0.1:{}..{}: {}", settings.count(), settings.firstPort(),
                 settings.firstPort() + settings.count() - 1, String.join(" ", command));
     }
 
     /** Creates the supervisor and spawns every worker; returns without waiting for them to be ready. */
-    public static WorkerSupervisor start(WorkerSettings settings, EndpointGroup group, HealthMonitor health)
+    public static WorkerSupervisor start(WorkerSettings settings, EndpointGroup group, EndpointChecks checks)
             throws IOException {
-        WorkerSupervisor supervisor = new WorkerSupervisor(settings, group, health, ProcessStarter.system());
+        WorkerSupervisor supervisor = new WorkerSupervisor(settings, group, checks, ProcessStarter.system());
         supervisor.spawnAll();
         return supervisor;
     }
 
     void spawnAll() {
-        long heartbeatCheck = Math.min(settings.heartbeat().interval().toMillis(), 1000);
         loop.execute(() -> slots.forEach(WorkerSlot::start));
-        loop.scheduleWithFixedDelay(() -> {
-            long now = System.nanoTime();
-            slots.forEach(slot -> slot.checkHeartbeat(now));
-        }, heartbeatCheck, heartbeatCheck, TimeUnit.MILLISECONDS);
+        checkHeartbeatsEvery(Duration.ofMillis(Math.min(settings.heartbeat().interval().toMillis(), 1000)));
     }
 
-    /** Receives the workers' application messages (worker id, text), on a control channel's thread. */
+    private void checkHeartbeatsEvery(Duration period) {
+        loop.schedule(period, () -> {
+            long now = loop.nanoTime();
+            slots.forEach(slot -> slot.checkHeartbeat(now));
+            checkHeartbeatsEvery(period);
+        });
+    }
+
+    /** Receives the workers' application messages (worker id, text), in order, on a thread of their own. */
     public void onMessage(BiConsumer<String, String> handler) {
         messageHandler = handler;
     }
 
     /** Sends {@code text} to worker {@code id}; false when it has no open control channel now. */
     public boolean send(String id, String text) {
-        return slot(id).map(slot -> slot.send(text)).orElse(false);
+        // The slots never change after start-up: reading the list from another thread is safe.
+        return slots.stream().filter(slot -> slot.id().equals(id)).findFirst().map(slot -> slot.send(text)).orElse(false);
     }
 
-    /** Every slot as it is now, in id order. */
+    /** Every slot as it was after the last event, in id order; a replacement under way has a row of its own. */
     public List<WorkerStatus> status() {
-        return onLoop(() -> slots.stream().map(WorkerSlot::status).toList());
+        return status;
+    }
+
+    /** Replaces worker {@code id} without lowering capacity (see {@link WorkerSlot#replace()}). */
+    public CompletableFuture<Replacement> restart(String id) {
+        return onLoop(() -> {
+            if (rolling) {
+                throw new IllegalStateException("a rolling restart of every worker is under way");
+            }
+            return slot(id).replace();
+        });
+    }
+
+    /**
+     * Replaces every worker, one at a time: each replacement is UP before its old instance is
+     * stopped. The first replacement that does not come UP ends the roll; the workers not yet
+     * replaced keep serving.
+     */
+    public CompletableFuture<List<Replacement>> reload() {
+        return onLoop(() -> {
+            if (rolling) {
+                throw new IllegalStateException("a rolling restart of every worker is already under way");
+            }
+            rolling = true;
+            List<Replacement> done = new ArrayList<>();
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (WorkerSlot slot : slots) {
+                chain = chain.thenCompose(ignored -> onLoop(slot::replace)).thenAccept(done::add);
+            }
+            return chain.handle((ok, failure) -> {
+                loop.execute(() -> rolling = false);
+                if (failure != null) {
+                    throw new IllegalStateException("rolling restart stopped after " + done.size() + " of " + slots.size()
+                            + " workers: " + rootMessage(failure), failure);
+                }
+                return List.copyOf(done);
+            });
+        });
+    }
+
+    /** No new connections for worker {@code id}; completes when its last open connection has closed. */
+    public CompletableFuture<Void> drain(String id) {
+        return onLoop(() -> slot(id).drain());
+    }
+
+    /** Worker {@code id} back in rotation (while healthy). */
+    public CompletableFuture<Void> ready(String id) {
+        return onLoop(() -> {
+            slot(id).ready();
+            return CompletableFuture.completedFuture(null);
+        });
     }
 
     /**
@@ -99,8 +161,8 @@ public final class WorkerSupervisor implements AutoCloseable {
     public void close() {
         Duration limit = settings.drainTimeout().plus(settings.stopTimeout()).plus(settings.killTimeout()).plusSeconds(5);
         try {
-            List<CompletableFuture<Void>> stops = onLoop(() -> slots.stream().map(WorkerSlot::stop).toList());
-            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            onLoop(() -> CompletableFuture.allOf(slots.stream().map(WorkerSlot::stop).toArray(CompletableFuture[]::new)))
+                    .get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             log.error("workers still running {} ms after the stop began: {}", limit.toMillis(), status());
         } catch (InterruptedException e) {
@@ -108,28 +170,48 @@ public final class WorkerSupervisor implements AutoCloseable {
         } catch (ExecutionException | RuntimeException e) {
             log.error("stopping the workers failed", e);
         } finally {
-            loop.shutdownNow();
+            executor.shutdownNow();
             blocking.shutdownNow();
+            messages.shutdownNow();
             deleteSocketDir();
         }
     }
 
-    private Optional<WorkerSlot> slot(String id) {
-        return slots.stream().filter(slot -> slot.id().equals(id)).findFirst();
+    private WorkerSlot slot(String id) {
+        return slots.stream().filter(slot -> slot.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "no worker '" + id + "': the workers are 0.." + (slots.size() - 1)));
     }
 
-    /** Runs {@code task} on the supervisor's thread and waits for it (it never blocks: at most seconds). */
-    private <T> T onLoop(java.util.concurrent.Callable<T> task) {
-        try {
-            return loop.submit(task).get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the supervisor's thread did not answer within 10 s", e);
+    /** Runs {@code command} on the loop; its future, or its exception as a failed one. */
+    private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> command) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                command.get().whenComplete((value, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure instanceof CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure);
+                    } else {
+                        result.complete(value);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void publish() {
+        status = slots.stream().flatMap(slot -> slot.status().stream()).toList();
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause instanceof CompletionException) {
+            cause = cause.getCause();
         }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
     private void deleteSocketDir() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class EndpointGroupTest {
@@ -14,35 +15,56 @@ class EndpointGroupTest {
 
     @Test
     void eligibleIsAnImmutableSnapshotInTheOrderEndpointsWereAdded() {
-        group.add(c, true);
-        group.add(a, true);
-        group.add(b, false);
+        EndpointGroup.Member memberC = up(c);
+        up(a);
+        EndpointGroup.Member memberB = group.add(b, "static");
         List<Endpoint> snapshot = group.eligible();
         assertThat(snapshot).containsExactly(c, a);
 
-        group.setState(b, EndpointState.UP);
-        group.setState(c, EndpointState.UNHEALTHY);
+        memberB.setState(EndpointState.UP);
+        memberC.setState(EndpointState.UNHEALTHY);
         assertThat(group.eligible()).containsExactly(a, b);
         assertThat(snapshot).containsExactly(c, a);
         assertThatThrownBy(() -> snapshot.add(b)).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
-    void statusShowsEveryEndpointWithItsStateHealthAndOpenConnections() {
-        group.add(a, true);
-        group.add(b, false);
-        group.setHealth(b, "failing: connection refused");
+    void anEndpointIsEligibleOnlyWhenUpReadyAndWeighted() {
+        EndpointGroup.Member member = up(a);
+        member.setAdminState(AdminState.DRAIN);
+        assertThat(group.eligible()).isEmpty();
+        member.setAdminState(AdminState.READY);
+        member.setWeight(0);
+        assertThat(group.eligible()).isEmpty();
+        member.setWeight(1);
+        assertThat(group.eligible()).containsExactly(a);
+        member.setState(EndpointState.STOPPING);
+        assertThat(group.eligible()).isEmpty();
+    }
+
+    @Test
+    void statusShowsEveryEndpointWithItsStateHealthAndConnections() {
+        up(a);
+        EndpointGroup.Member memberB = group.add(b, "worker");
+        memberB.setHealth("failing: connection refused");
         EndpointGroup.Lease lease = group.tryOpenConnection(a, 10);
+        lease.release();
+        group.tryOpenConnection(a, 10);
 
         assertThat(group.status()).containsExactly(
-                new EndpointStatus(a, EndpointState.UP, "not checked yet", 1),
-                new EndpointStatus(b, EndpointState.STARTING, "failing: connection refused", 0));
-        lease.release();
+                new EndpointStatus(a, "static", EndpointState.UP, AdminState.READY, 100, "not checked yet", 1, 2),
+                new EndpointStatus(b, "worker", EndpointState.STARTING, AdminState.READY, 100, "failing: connection refused", 0, 0));
+    }
+
+    @Test
+    void aDrainedUpEndpointShowsDraining() {
+        up(a).setAdminState(AdminState.DRAIN);
+        assertThat(group.status().get(0).state()).isEqualTo(EndpointState.DRAINING);
     }
 
     @Test
     void connectionsAreCountedUpToTheCapAndReleasedOnce() {
-        group.add(a, true);
+        up(a);
         EndpointGroup.Lease first = group.tryOpenConnection(a, 2);
         EndpointGroup.Lease second = group.tryOpenConnection(a, 2);
         assertThat(first).isNotNull();
@@ -57,14 +79,50 @@ class EndpointGroupTest {
     }
 
     @Test
+    void aClientHoldingAnOldSnapshotGetsNoLeaseOnAnEndpointThatLeftTheRotation() {
+        EndpointGroup.Member member = up(a);
+        List<Endpoint> old = group.eligible();
+        member.setAdminState(AdminState.DRAIN);
+        assertThat(group.tryOpenConnection(old.get(0), 10)).isNull();
+        assertThat(group.activeConnections(a)).isZero();
+    }
+
+    @Test
+    void whenIdleCompletesWhenTheLastConnectionClosesAndAtOnceWithoutConnections() {
+        EndpointGroup.Member member = up(a);
+        assertThat(member.whenIdle()).isDone();
+        EndpointGroup.Lease first = group.tryOpenConnection(a, 10);
+        EndpointGroup.Lease second = group.tryOpenConnection(a, 10);
+        CompletableFuture<Void> idle = member.whenIdle();
+        first.release();
+        assertThat(idle).isNotDone();
+        second.release();
+        assertThat(idle).isDone();
+    }
+
+    @Test
     void aConnectionThatOutlivesItsEndpointDoesNotTouchTheEndpointAddedAgain() {
-        group.add(a, true);
-        EndpointGroup.Lease old = group.tryOpenConnection(a, 10);
-        group.remove(a);
-        group.add(a, true);
+        EndpointGroup.Member old = up(a);
+        EndpointGroup.Lease lease = group.tryOpenConnection(a, 10);
+        old.remove();
+        assertThat(group.eligible()).isEmpty();
+        up(a);
         assertThat(group.activeConnections(a)).isZero();
 
-        old.release();
+        lease.release();
         assertThat(group.activeConnections(a)).isZero();
+    }
+
+    @Test
+    void anEndpointCannotBeAddedTwice() {
+        up(a);
+        assertThatThrownBy(() -> group.add(a, "static")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("endpoint 127.0.0.1:9001 is already in the group");
+    }
+
+    private EndpointGroup.Member up(Endpoint endpoint) {
+        EndpointGroup.Member member = group.add(endpoint, "static");
+        member.setState(EndpointState.UP);
+        return member;
     }
 }

@@ -3,7 +3,9 @@ package dev.shepherd.proxy.frontend;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.config.TestSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.ConnectFailures;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.EndpointState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,8 +31,8 @@ final class RunningProxy implements AutoCloseable {
 
     RunningProxy(Transport transport, String settings, List<Endpoint> endpoints) throws InterruptedException {
         ShepherdSettings onPortZero = TestSettings.onPortZero(settings, endpoints);
-        endpoints.forEach(endpoint -> group.add(endpoint, true));
-        server = new FrontendServer(onPortZero, group, registry, transport);
+        endpoints.forEach(endpoint -> group.add(endpoint, "static").setState(EndpointState.UP));
+        server = new FrontendServer(onPortZero, group, ConnectFailures.IGNORED, registry, transport);
         port = server.start().getPort();
     }
 

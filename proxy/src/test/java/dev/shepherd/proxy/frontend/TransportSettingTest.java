@@ -3,7 +3,9 @@ package dev.shepherd.proxy.frontend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shepherd.proxy.config.TestSettings;
+import dev.shepherd.proxy.endpoint.ConnectFailures;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.EndpointState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -30,9 +32,9 @@ class TransportSettingTest {
     private static Transport relayOneByteWith(String setting) throws Exception {
         try (TestServer echo = TestServer.echo("echo")) {
             EndpointGroup group = new EndpointGroup();
-            group.add(echo.endpoint(), true);
+            group.add(echo.endpoint(), "static").setState(EndpointState.UP);
             FrontendServer server = new FrontendServer(TestSettings.onPortZero(setting, List.of(echo.endpoint())), group,
-                    new SimpleMeterRegistry());
+                    ConnectFailures.IGNORED, new SimpleMeterRegistry());
             try {
                 int port = server.start().getPort();
                 try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {

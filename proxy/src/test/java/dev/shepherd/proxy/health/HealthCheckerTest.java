@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
-import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,13 +13,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** One checker against a probe that counts its calls: scheduling and the order of verdicts. */
 class HealthCheckerTest {
     private final Endpoint endpoint = new Endpoint("e", "127.0.0.1", 9);
-    private final EndpointGroup group = new EndpointGroup();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final AtomicInteger running = new AtomicInteger();
@@ -51,7 +51,7 @@ class HealthCheckerTest {
     }
 
     @Test
-    void theListenerHearsVerdictsInTheOrderTheyHappened() throws Exception {
+    void theOwnerHearsVerdictsInTheOrderTheyHappened() throws Exception {
         AtomicReference<Boolean> lastHeard = new AtomicReference<>();
         HealthChecker checker = checker(Duration.ofMillis(1), Duration.ofMillis(1), 1, 1, slowPassingProbe(),
                 (healthy, why) -> lastHeard.set(healthy));
@@ -66,10 +66,27 @@ class HealthCheckerTest {
         Thread.sleep(1000);
         hammering.set(false);
         passive.join();
-        // The checks pass: the checker ends healthy, and so must the last verdict its listener heard.
+        // The checks pass: the checker ends healthy, and so must the last verdict its owner heard.
         await().atMost(Duration.ofSeconds(5)).until(checker::healthy);
         Thread.sleep(50);
         assertThat(lastHeard.get()).isEqualTo(checker.healthy()).isTrue();
+        checker.close();
+    }
+
+    @Test
+    void aProbeThatThrowsCountsAsAFailedCheckAndTheChecksGoOn() {
+        AtomicReference<String> lastReason = new AtomicReference<>();
+        AtomicInteger calls = new AtomicInteger();
+        HealthChecker checker = checker(Duration.ofMillis(10), Duration.ofMillis(10), 1, 1, (e, timeout) -> {
+            if (calls.incrementAndGet() % 2 == 1) {
+                throw new IllegalStateException("a bug in a probe");
+            }
+            return CheckResult.PASSED;
+        }, (healthy, why) -> lastReason.set(healthy + ": " + why));
+        checker.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() >= 10);
+        assertThat(lastReason.get()).isIn("false: 1 health checks failed, the last: "
+                + "the check itself failed: java.lang.IllegalStateException: a bug in a probe", "true: 1 health checks passed");
         checker.close();
     }
 
@@ -104,10 +121,18 @@ class HealthCheckerTest {
     }
 
     private HealthChecker checker(Duration interval, Duration fastInterval, int rise, int fall, HealthProbe probe,
-            HealthChecker.Listener listener) {
+            BiConsumer<Boolean, String> verdicts) {
         HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Type.TCP, "/", interval,
                 Duration.ofMillis(1), fastInterval, rise, fall);
-        group.add(endpoint, false);
-        return new HealthChecker(endpoint, settings, probe, group, scheduler, pool, listener, () -> { });
+        HealthVerdicts owner = new HealthVerdicts() {
+            @Override
+            public void healthChanged(boolean healthy, String reason) {
+                verdicts.accept(healthy, reason);
+            }
+
+            @Override
+            public void checked(String description) {}
+        };
+        return new HealthChecker(endpoint, settings, probe, scheduler, pool, owner, () -> { });
     }
 }

@@ -31,7 +31,7 @@ class WorkerSupervisorTest {
 
     private final EndpointGroup group = new EndpointGroup();
     private final HealthMonitor health = new HealthMonitor(new HealthCheckSettings(HealthCheckSettings.Type.TCP, "/",
-            Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(50), 1, 2), group);
+            Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(50), 1, 2));
     private WorkerSupervisor supervisor;
 
     @AfterEach
@@ -171,7 +171,8 @@ class WorkerSupervisorTest {
 
         open.release();
         closed.get(10, TimeUnit.SECONDS);
-        assertThat(group.status().get(0).state()).isEqualTo(EndpointState.STOPPED);
+        assertThat(stopping.status().get(0).state()).isEqualTo(EndpointState.STOPPED);
+        assertThat(group.status()).as("a stopped worker's endpoint leaves the group").isEmpty();
     }
 
     private static List<String> javaCommand(Class<?> main) {

@@ -1,0 +1,39 @@
+package dev.shepherd.proxy.operations;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shepherd.proxy.endpoint.EndpointState;
+import dev.shepherd.proxy.endpoint.EndpointStatus;
+import dev.shepherd.proxy.supervisor.WorkerStatus;
+
+/**
+ * One row of the edge's status: a worker instance (or a slot between instances), or a static
+ * endpoint. The fields of {@code GET /status} (DESIGN.md, "Operations").
+ *
+ * @param id a worker's slot id, or a static endpoint's {@code host:port}
+ * @param kind {@code worker} or {@code static}
+ * @param pid the worker's process, {@code null} for a static endpoint or a slot with no process
+ * @param restarts a worker slot's respawns since the edge started; 0 for a static endpoint
+ * @param lastExit how a worker slot's last process ended, {@code null} if none has
+ * @param uptimeMs how long the worker's process has run; 0 for a static endpoint
+ */
+public record EndpointReport(String id, String kind, int port, Long pid, EndpointState state, String health,
+        int activeConnections, long totalConnections, int restarts, String lastExit, long uptimeMs) {
+    public EndpointReport {
+        requireNonNull(id, "id");
+        requireNonNull(kind, "kind");
+        requireNonNull(state, "state");
+        requireNonNull(health, "health");
+    }
+
+    static EndpointReport of(WorkerStatus w) {
+        return new EndpointReport(w.id(), "worker", w.port(), w.pid().isPresent() ? w.pid().getAsLong() : null, w.state(),
+                w.health(), w.activeConnections(), w.totalConnections(), w.restarts(),
+                w.lastExit() == null ? null : w.lastExit().description(), w.uptime().toMillis());
+    }
+
+    static EndpointReport of(EndpointStatus s) {
+        return new EndpointReport(s.endpoint().id(), s.kind(), s.endpoint().port(), null, s.state(), s.health(),
+                s.activeConnections(), s.totalConnections(), 0, null, 0);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.shepherd.proxy.operations;
+
+import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.StaticBackend;
+import dev.shepherd.proxy.supervisor.Replacement;
+import dev.shepherd.proxy.supervisor.WorkerStatus;
+import dev.shepherd.proxy.supervisor.WorkerSupervisor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * The one way to change a running edge: drain, ready, restart, reload, and the status to read.
+ * The admin API, the command line and SIGHUP all come through here. It holds no state of its own:
+ * it asks the owners (the supervisor for workers, each static backend for itself). Every command
+ * returns at once with a future of its outcome; a bad id fails the future with a message that
+ * names it.
+ */
+public final class Operations {
+    private final WorkerSupervisor supervisor; // null without managed workers
+    private final List<StaticBackend> backends;
+    private final EndpointGroup group;
+
+    public Operations(WorkerSupervisor supervisor, List<StaticBackend> backends, EndpointGroup group) {
+        this.supervisor = supervisor;
+        this.backends = List.copyOf(backends);
+        this.group = group;
+    }
+
+    /** Every worker instance and static endpoint as it is now; never blocks. */
+    public List<EndpointReport> status() {
+        List<EndpointReport> rows = new ArrayList<>();
+        workers().forEach(w -> rows.add(EndpointReport.of(w)));
+        group.status().stream().filter(s -> s.kind().equals("static")).forEach(s -> rows.add(EndpointReport.of(s)));
+        return rows;
+    }
+
+    /** No new connections for endpoint {@code id} (a worker or a static endpoint); completes when its last one has closed. */
+    public CompletableFuture<Void> drain(String id) {
+        if (isWorker(id)) {
+            return supervisor.drain(id);
+        }
+        return backend(id).map(StaticBackend::drain).orElseGet(() -> unknownEndpoint(id));
+    }
+
+    /** Endpoint {@code id} back in rotation (while healthy). */
+    public CompletableFuture<Void> ready(String id) {
+        if (isWorker(id)) {
+            return supervisor.ready(id);
+        }
+        return backend(id).map(backend -> {
+            backend.ready();
+            return CompletableFuture.<Void>completedFuture(null);
+        }).orElseGet(() -> unknownEndpoint(id));
+    }
+
+    /** Replaces worker {@code id}: its replacement is UP before it is drained and stopped. */
+    public CompletableFuture<Replacement> restart(String id) {
+        if (supervisor == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no worker '" + id + "': this edge runs no workers"));
+        }
+        return supervisor.restart(id);
+    }
+
+    /** Replaces every worker, one at a time, never lowering capacity. */
+    public CompletableFuture<List<Replacement>> reload() {
+        if (supervisor == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("this edge runs no workers: nothing to restart"));
+        }
+        return supervisor.reload();
+    }
+
+    private Stream<WorkerStatus> workers() {
+        return supervisor == null ? Stream.empty() : supervisor.status().stream();
+    }
+
+    private boolean isWorker(String id) {
+        return workers().anyMatch(w -> w.id().equals(id));
+    }
+
+    private Optional<StaticBackend> backend(String id) {
+        return backends.stream().filter(b -> b.endpoint().id().equals(id)).findFirst();
+    }
+
+    private <T> CompletableFuture<T> unknownEndpoint(String id) {
+        List<String> known = Stream.concat(workers().map(WorkerStatus::id).distinct(),
+                backends.stream().map(b -> b.endpoint().id())).toList();
+        return CompletableFuture.failedFuture(new IllegalArgumentException(
+                "no endpoint '" + id + "': the endpoints are " + String.join(", ", known)));
+    }
+}

@@ -1,0 +1,349 @@
+package dev.shepherd.proxy.supervisor;
+
+import dev.shepherd.proxy.endpoint.AdminState;
+import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.EndpointState;
+import dev.shepherd.proxy.endpoint.HealthVerdicts;
+import dev.shepherd.proxy.health.EndpointCheck;
+import dev.shepherd.worker.protocol.Frame;
+import dev.shepherd.worker.protocol.WorkerEnv;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process of a slot, on one port: its endpoint in the group, its control socket, its health
+ * checks and its timers. STARTING until it has said {@code ready} (when it links worker-runtime)
+ * and passed {@code rise} checks, then UP; UNHEALTHY after {@code fall} failures; stopped by its
+ * {@link StopSequence}. {@link #up()} completes when it is admitted (or fails if it ends first),
+ * {@link #exited()} when its process has exited. Every method runs on the supervisor's loop.
+ */
+final class WorkerInstance {
+    private static final Logger log = LoggerFactory.getLogger(WorkerInstance.class);
+
+    /**
+     * How the process ended: {@code pid} -1 and {@code code} -1 when it never started;
+     * {@code planned} when the edge stopped it (not respawned).
+     */
+    record Exit(long pid, int code, ExitCause cause, Duration uptime, boolean planned) {}
+
+    private final String id;
+    private final int port;
+    private final int generation;
+    private final SlotContext context;
+    private final AdminState admin;
+    private final CompletableFuture<Void> up = new CompletableFuture<>();
+    private final CompletableFuture<Exit> exited = new CompletableFuture<>();
+    private EndpointState state = EndpointState.STARTING;
+    private WorkerProcess process;
+    private EndpointGroup.Member member;
+    private EndpointCheck check;
+    private StopSequence stop;
+    private boolean planned; // the edge asked it to stop
+    private ExitCause killCause; // why the edge killed it, if it did: set once
+    private boolean saidReady;
+    private boolean healthy;
+    private SupervisorLoop.Scheduled readyTimer = SupervisorLoop.Scheduled.NONE;
+    private SupervisorLoop.Scheduled unhealthyTimer = SupervisorLoop.Scheduled.NONE;
+
+    /** @param admin the slot's admin state, which a new instance starts in */
+    WorkerInstance(String id, int port, int generation, SlotContext context, AdminState admin) {
+        this.id = id;
+        this.port = port;
+        this.generation = generation;
+        this.context = context;
+        this.admin = admin;
+    }
+
+    int port() {
+        return port;
+    }
+
+    EndpointState state() {
+        return state;
+    }
+
+    CompletableFuture<Void> up() {
+        return up;
+    }
+
+    CompletableFuture<Exit> exited() {
+        return exited;
+    }
+
+    /** The status row of this instance. */
+    WorkerStatus status(int restarts, ExitCause lastExit) {
+        EndpointState shown = state == EndpointState.UP && member != null && member.adminState() == AdminState.DRAIN
+                ? EndpointState.DRAINING : state;
+        return new WorkerStatus(id, port, process == null ? OptionalLong.empty() : OptionalLong.of(process.pid()), shown,
+                member == null ? "not checked yet" : member.health(),
+                member == null ? 0 : member.activeConnections(), member == null ? 0 : member.totalConnections(),
+                restarts, process == null ? Duration.ZERO : process.uptime(context.loop().nanoTime()), lastExit);
+    }
+
+    /** Starts the process; a start that fails completes {@link #exited()} with the reason at once. */
+    void start() {
+        ControlSocket control;
+        try {
+            control = ControlSocket.bind(id, context.socketDir().resolve("worker-" + id + "-" + generation + ".sock"));
+        } catch (IOException e) {
+            failedStart(new ExitCause("cannot create its control socket: " + e.getMessage()));
+            return;
+        }
+        Process started;
+        try {
+            started = context.starter().start(context.command(), environment(control));
+        } catch (IOException e) {
+            control.close();
+            failedStart(ExitCause.cannotStart(context.command(), rootMessage(e)));
+            return;
+        }
+        process = new WorkerProcess(started, control, context.loop().nanoTime());
+        member = context.group().add(new Endpoint(id, "127.0.0.1", port), "worker");
+        member.setAdminState(admin);
+        log.info("worker {} started: pid {}, port {}", id, process.pid(), port);
+        OutputPump.start(id, "out", started.getInputStream());
+        OutputPump.start(id, "err", started.getErrorStream());
+        control.start(new ControlEvents());
+        started.onExit().thenRun(() -> context.loop().execute(this::processExited));
+        Duration readyTimeout = context.settings().readyTimeout();
+        readyTimer = context.loop().schedule(readyTimeout, () -> notReadyInTime(readyTimeout));
+        check = context.checks().watch(member.endpoint(), new Verdicts());
+    }
+
+    /** The planned stop: drain, stop request, SIGTERM, SIGKILL. Completes when the process has exited. */
+    CompletableFuture<Exit> stop() {
+        planned = true;
+        // A worker being killed (hung, not ready in time) is left to that: its cause stays.
+        if (process != null && stop == null && killCause == null && state != EndpointState.STOPPED) {
+            cancelTimers();
+            stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
+            stop.start();
+        }
+        return exited;
+    }
+
+    /** Admin state, as an operator sets it; an instance being stopped stays drained. */
+    void setAdminState(AdminState wanted) {
+        if (member != null && stop == null) {
+            member.setAdminState(wanted);
+        }
+    }
+
+    /** Completes when no connection to this instance is open. */
+    CompletableFuture<Void> whenIdle() {
+        return member == null ? CompletableFuture.completedFuture(null) : member.whenIdle();
+    }
+
+    /** Sends an application message; false when the worker has no open control channel. Any thread. */
+    boolean send(String text) {
+        WorkerProcess current = process;
+        return current != null && current.control().send(Frame.message(text));
+    }
+
+    /** A worker that links worker-runtime and sent nothing for {@code heartbeat.timeout} is hung: killed. */
+    void checkHeartbeat(long nowNanos) {
+        if (process == null || killCause != null || !process.control().connected()
+                || state == EndpointState.STOPPING || state == EndpointState.STOPPED) {
+            return;
+        }
+        Duration silence = Duration.ofNanos(nowNanos - process.control().lastFrameNanos());
+        if (silence.compareTo(context.settings().heartbeat().timeout()) > 0) {
+            log.error("{} sent no heartbeat for {} ms: hung. Out of rotation; dumping its threads, then killing it",
+                    name(), silence.toMillis());
+            WorkerProcess silent = process;
+            kill(ExitCause.missedHeartbeats(silence), () -> {
+                log.error("{} thread dump:\n{}", name(), ThreadDump.of(silent.pid()));
+                silent.kill();
+            });
+        }
+    }
+
+    private String name() {
+        return "worker " + id + " (pid " + process.pid() + ")";
+    }
+
+    private Map<String, String> environment(ControlSocket control) {
+        Map<String, String> env = new LinkedHashMap<>(context.settings().env());
+        env.put(WorkerEnv.ID, id);
+        env.put(WorkerEnv.PORT, Integer.toString(port));
+        env.put(WorkerEnv.CONTROL_SOCKET, control.path().toString());
+        env.put(WorkerEnv.HEARTBEAT_INTERVAL, Long.toString(context.settings().heartbeat().interval().toMillis()));
+        return env;
+    }
+
+    /** UP needs both keys: `ready` (or no control channel at all) and passing health checks. */
+    private void admitIfReady() {
+        if (state != EndpointState.STARTING || !healthy) {
+            return;
+        }
+        boolean linksRuntime = process.control().connected();
+        if (linksRuntime && !saidReady) {
+            return;
+        }
+        readyTimer.cancel();
+        setState(EndpointState.UP);
+        log.info("worker {} (pid {}) is UP on port {}, {} ms after its start: {} and its health checks passed; {}",
+                id, process.pid(), port, process.uptime(context.loop().nanoTime()).toMillis(),
+                linksRuntime ? "it said ready" : "no control channel",
+                member.adminState() == AdminState.READY ? "in rotation" : "drained, out of rotation until made ready");
+        up.complete(null);
+    }
+
+    private void healthChanged(boolean isHealthy, String reason) {
+        if (stop != null || state == EndpointState.STOPPING || state == EndpointState.STOPPED) {
+            return;
+        }
+        healthy = isHealthy;
+        if (isHealthy && state == EndpointState.STARTING) {
+            admitIfReady();
+        } else if (isHealthy && state == EndpointState.UNHEALTHY) {
+            unhealthyTimer.cancel();
+            setState(EndpointState.UP);
+            log.info("{} UNHEALTHY -> UP: {}; in rotation", name(), reason);
+        } else if (!isHealthy && state == EndpointState.UP) {
+            setState(EndpointState.UNHEALTHY);
+            Duration grace = context.settings().unhealthyRestartAfter();
+            log.warn("{} UP -> UNHEALTHY: {}; out of rotation, restarted if still unhealthy in {} ms", name(), reason,
+                    grace.toMillis());
+            unhealthyTimer = context.loop().schedule(grace, () -> restartUnhealthy(grace));
+        }
+    }
+
+    private void restartUnhealthy(Duration grace) {
+        if (state == EndpointState.UNHEALTHY && stop == null) {
+            log.warn("{} has been UNHEALTHY for {} ms: restarting it", name(), grace.toMillis());
+            killCause = new ExitCause("unhealthy for " + grace.toMillis() + " ms, restarted");
+            cancelTimers();
+            stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
+            stop.start();
+        }
+    }
+
+    private void notReadyInTime(Duration readyTimeout) {
+        if (state == EndpointState.STARTING && killCause == null) {
+            log.warn("{} was not UP within {} ms ({}, health checks {}); killing it", name(), readyTimeout.toMillis(),
+                    process.control().connected() ? (saidReady ? "it said ready" : "it did not say ready") : "no control channel",
+                    healthy ? "passing" : "not passing");
+            WorkerProcess slow = process;
+            kill(ExitCause.notReady(readyTimeout), slow::kill);
+        }
+    }
+
+    /** Out of rotation at once, the cause kept for the exit, then {@code killing} off the loop. */
+    private void kill(ExitCause cause, Runnable killing) {
+        killCause = cause;
+        cancelTimers();
+        setState(EndpointState.STOPPING);
+        context.blocking().execute(killing);
+    }
+
+    private void readySaid() {
+        if (state == EndpointState.STARTING) {
+            saidReady = true;
+            check.checkNow(); // no need to wait for the next scheduled check
+            admitIfReady();
+        }
+    }
+
+    private void controlClosed() {
+        if (stop != null || state == EndpointState.STOPPING || state == EndpointState.STOPPED) {
+            return;
+        }
+        cancelTimers();
+        stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
+        stop.startAfterChannelClosed();
+        state = EndpointState.STOPPING;
+    }
+
+    private void processExited() {
+        long now = context.loop().nanoTime();
+        cancelTimers();
+        if (stop != null) {
+            stop.exited();
+        }
+        check.close();
+        process.control().close();
+        process.killLeftovers(context.settings().killTimeout(), context.blocking());
+        setState(EndpointState.STOPPED);
+        member.remove();
+        context.ports().release(port);
+        int code = process.process().exitValue();
+        ExitCause cause = planned && killCause == null ? ExitCause.stopped(code)
+                : killCause != null ? killCause : ExitCause.exited(code);
+        finish(new Exit(process.pid(), code, cause, process.uptime(now), planned && killCause == null));
+    }
+
+    private void failedStart(ExitCause cause) {
+        state = EndpointState.STOPPED;
+        context.ports().release(port);
+        finish(new Exit(-1, -1, cause, Duration.ZERO, false));
+    }
+
+    private void finish(Exit exit) {
+        up.completeExceptionally(new IllegalStateException(exit.cause().description()));
+        exited.complete(exit);
+    }
+
+    private void setState(EndpointState next) {
+        state = next;
+        member.setState(next);
+    }
+
+    private void cancelTimers() {
+        readyTimer.cancel();
+        unhealthyTimer.cancel();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        // The JDK says "error=2, No such file or directory": the errno's number adds nothing.
+        return root.getMessage() != null ? root.getMessage().replaceFirst("^error=\\d+, ", "") : root.toString();
+    }
+
+    /** The health checker's verdicts, from its thread, onto the loop. */
+    private final class Verdicts implements HealthVerdicts {
+        @Override
+        public void healthChanged(boolean isHealthy, String reason) {
+            context.loop().execute(() -> WorkerInstance.this.healthChanged(isHealthy, reason));
+        }
+
+        @Override
+        public void checked(String description) {
+            member.setHealth(description);
+        }
+    }
+
+    /** The control channel's events, from its reader thread. */
+    private final class ControlEvents implements ControlSocket.Handler {
+        @Override
+        public void onConnected() {
+            // Heartbeats are timed from here; nothing else changes until `ready`.
+        }
+
+        @Override
+        public void onFrame(Frame frame) {
+            switch (frame.type()) {
+                case READY -> context.loop().execute(WorkerInstance.this::readySaid);
+                // On its own thread: a slow application handler must not hold up the heartbeats read here.
+                case MESSAGE -> context.messages().execute(() -> context.messageHandler().accept(id, frame.payload()));
+                case HEARTBEAT -> { } // its time is all that counts, and the socket noted it
+                default -> log.warn("worker {}: dropped a '{}' frame: only Shepherd sends those", id, frame);
+            }
+        }
+
+        @Override
+        public void onClosed() {
+            context.loop().execute(WorkerInstance.this::controlClosed);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+package dev.shepherd.proxy.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shepherd.proxy.config.HeartbeatSettings;
+import dev.shepherd.proxy.config.RestartSettings;
+import dev.shepherd.proxy.config.WorkerSettings;
+import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.EndpointState;
+import dev.shepherd.proxy.endpoint.HealthVerdicts;
+import dev.shepherd.proxy.health.EndpointCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The slot's state machine with a manual clock and fake processes: no JVMs, no sleeps. */
+class WorkerSlotTest {
+    private static final int HOME = 9001;
+
+    private final ManualLoop loop = new ManualLoop();
+    private final EndpointGroup group = new EndpointGroup();
+    private final List<FakeProcess> started = new CopyOnWriteArrayList<>();
+    private final Map<Endpoint, HealthVerdicts> checked = new ConcurrentHashMap<>();
+    private final WorkerSettings settings = new WorkerSettings(1, List.of("fake-worker"), HOME, Map.of(),
+            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30),
+            new RestartSettings(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
+            new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+    private final WorkerSlot slot;
+
+    WorkerSlotTest(@TempDir Path socketDir) {
+        SlotContext context = new SlotContext(settings, settings.command(), group, this::watch, loop, Runnable::run,
+                (command, env) -> {
+                    FakeProcess process = new FakeProcess(env);
+                    started.add(process);
+                    return process;
+                },
+                socketDir, new WorkerPorts(HOME, 1, port -> true), Runnable::run, (id, text) -> { });
+        slot = new WorkerSlot("0", HOME, context);
+    }
+
+    @Test
+    void aNewWorkerIsAdmittedOnlyOnceItsChecksPass() {
+        slot.start();
+        loop.runDue();
+        assertThat(state()).isEqualTo(EndpointState.STARTING);
+        assertThat(group.eligible()).isEmpty();
+
+        passChecks(HOME);
+        assertThat(state()).isEqualTo(EndpointState.UP);
+        assertThat(group.eligible()).extracting(Endpoint::port).containsExactly(HOME);
+    }
+
+    @Test
+    void anExitLeavesTheRotationAtOnceAndTheSlotRespawnsAfterItsBackOff() {
+        startUp();
+        started.get(0).exit(1);
+        loop.runDue();
+        assertThat(group.eligible()).isEmpty();
+        assertThat(state()).isEqualTo(EndpointState.BACKOFF);
+        assertThat(slot.status().get(0).lastExit().description()).isEqualTo("exit code 1");
+
+        loop.advance(Duration.ofMillis(99));
+        assertThat(started).hasSize(1);
+        loop.advance(Duration.ofMillis(1));
+        assertThat(started).hasSize(2);
+        passChecks(HOME);
+        assertThat(state()).isEqualTo(EndpointState.UP);
+        assertThat(slot.status().get(0).restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void aWorkerThatKeepsExitingEndsFailedAndAnOperatorsRestartRevivesIt() {
+        slot.start();
+        loop.runDue();
+        for (int i = 0; i < 4; i++) {
+            started.get(i).exit(1);
+            loop.advance(Duration.ofSeconds(2));
+        }
+        assertThat(state()).isEqualTo(EndpointState.FAILED);
+        assertThat(started).hasSize(4);
+
+        CompletableFuture<Replacement> revived = slot.replace();
+        loop.runDue();
+        assertThat(started).hasSize(5);
+        passChecks(HOME);
+        assertThat(revived).isCompletedWithValueMatching(r -> r.newPort() == HOME && r.oldPid() == -1);
+        assertThat(state()).isEqualTo(EndpointState.UP);
+    }
+
+    @Test
+    void aWorkerNotUpWithinReadyTimeoutIsKilledAndThatIsItsExitCause() {
+        slot.start();
+        loop.advance(Duration.ofSeconds(5));
+        assertThat(started.get(0).exitValue()).isEqualTo(137);
+        assertThat(slot.status().get(0).lastExit().description()).isEqualTo("not UP within 5000 ms, killed");
+        assertThat(state()).isEqualTo(EndpointState.BACKOFF);
+    }
+
+    @Test
+    void aReplacementStartsOnASparePortAndTheOldInstanceStopsOnlyOnceTheReplacementIsUp() {
+        startUp();
+        FakeProcess old = started.get(0);
+        CompletableFuture<Replacement> replaced = slot.replace();
+        loop.runDue();
+        FakeProcess replacement = started.get(1);
+        assertThat(replacement.port()).isEqualTo(HOME + 1);
+        assertThat(slot.status()).extracting(WorkerStatus::state).containsExactly(EndpointState.UP, EndpointState.STARTING);
+        assertThat(group.eligible()).extracting(Endpoint::port).containsExactly(HOME);
+        assertThat(old.isAlive()).isTrue();
+
+        passChecks(HOME + 1);
+        assertThat(replaced).isCompletedWithValue(new Replacement("0", old.pid(), replacement.pid(), HOME + 1));
+        assertThat(group.eligible()).extracting(Endpoint::port).containsExactly(HOME + 1);
+        assertThat(old.terminated).as("no connection open: drained at once, no control channel: SIGTERM").isTrue();
+        loop.runDue();
+        assertThat(slot.status()).extracting(WorkerStatus::port, WorkerStatus::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(HOME + 1, EndpointState.UP));
+        assertThat(slot.status().get(0).restarts()).as("a planned replacement is no restart").isZero();
+    }
+
+    @Test
+    void aReplacementThatNeverComesUpAbortsTheRollAndTheOldInstanceKeepsServing() {
+        startUp();
+        FakeProcess old = started.get(0);
+        CompletableFuture<Replacement> replaced = slot.replace();
+        loop.advance(Duration.ofSeconds(5));
+        assertThat(replaced).isCompletedExceptionally();
+        assertThat(replaced.handle((r, e) -> e.getMessage()).join())
+                .contains("the replacement on port 9002 did not come UP (not UP within 5000 ms, killed)")
+                .contains("pid " + old.pid() + " keeps serving");
+        assertThat(old.isAlive()).isTrue();
+        assertThat(group.eligible()).extracting(Endpoint::port).containsExactly(HOME);
+        assertThat(slot.status()).hasSize(1);
+        assertThat(state()).isEqualTo(EndpointState.UP);
+    }
+
+    @Test
+    void aSecondReplacementWhileOneIsUnderWayIsRefused() {
+        startUp();
+        slot.replace();
+        loop.runDue();
+        assertThat(slot.replace()).isCompletedExceptionally();
+    }
+
+    @Test
+    void aDrainEndsWhenTheLastConnectionClosesAndReadyPutsTheWorkerBack() {
+        startUp();
+        Endpoint endpoint = group.eligible().get(0);
+        EndpointGroup.Lease open = group.tryOpenConnection(endpoint, 10);
+
+        CompletableFuture<Void> drained = slot.drain();
+        assertThat(group.eligible()).isEmpty();
+        assertThat(state()).isEqualTo(EndpointState.DRAINING);
+        assertThat(group.tryOpenConnection(endpoint, 10)).as("a client holding an older snapshot").isNull();
+        assertThat(drained).isNotDone();
+
+        open.release();
+        assertThat(drained).isDone();
+        slot.ready();
+        assertThat(group.eligible()).containsExactly(endpoint);
+    }
+
+    @Test
+    void stoppingDrainsFirstThenSignalsAndTheSlotEndsStopped() {
+        startUp();
+        EndpointGroup.Lease open = group.tryOpenConnection(group.eligible().get(0), 10);
+        CompletableFuture<Void> stopped = slot.stop();
+        loop.advance(Duration.ofSeconds(4));
+        assertThat(started.get(0).isAlive()).as("draining for up to drain-timeout").isTrue();
+
+        open.release();
+        loop.runDue();
+        assertThat(started.get(0).terminated).isTrue();
+        assertThat(stopped).isDone();
+        assertThat(state()).isEqualTo(EndpointState.STOPPED);
+        assertThat(slot.status().get(0).lastExit().description()).isEqualTo("stopped by Shepherd, exit code 143");
+    }
+
+    @Test
+    void stoppingAWorkerThatIsBeingKilledKeepsTheKillsCauseAndSendsNoSignalOfItsOwn() {
+        slot.start();
+        loop.runDue();
+        FakeProcess slow = started.get(0);
+        slow.hangsOnSignals = true;
+        loop.advance(Duration.ofSeconds(5));
+        assertThat(slow.killed).isTrue();
+
+        CompletableFuture<Void> stopped = slot.stop(); // while the killed process has not exited yet
+        loop.advance(Duration.ofSeconds(10));
+        assertThat(slow.terminated).as("no stop sequence on a process being killed").isFalse();
+        slow.exit(137);
+        loop.runDue();
+        assertThat(stopped).isDone();
+        assertThat(state()).isEqualTo(EndpointState.STOPPED);
+        assertThat(slot.status().get(0).lastExit().description()).isEqualTo("not UP within 5000 ms, killed");
+        assertThat(started).hasSize(1);
+    }
+
+    private void startUp() {
+        slot.start();
+        loop.runDue();
+        passChecks(HOME);
+        assertThat(state()).isEqualTo(EndpointState.UP);
+    }
+
+    private EndpointState state() {
+        return slot.status().get(0).state();
+    }
+
+    /** The health checks of the instance on {@code port} pass their rise streak. */
+    private void passChecks(int port) {
+        checked.get(new Endpoint("0", "127.0.0.1", port)).healthChanged(true, "2 health checks passed");
+        loop.runDue();
+    }
+
+    private EndpointCheck watch(Endpoint endpoint, HealthVerdicts owner) {
+        checked.put(endpoint, owner);
+        return new EndpointCheck() {
+            @Override
+            public void checkNow() {}
+
+            @Override
+            public void close() {}
+        };
+    }
+}
