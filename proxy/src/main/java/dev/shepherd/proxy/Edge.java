@@ -1,5 +1,6 @@
 package dev.shepherd.proxy;
 
+import dev.shepherd.proxy.config.ListenSpec;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
@@ -8,13 +9,17 @@ import dev.shepherd.proxy.frontend.FrontendServer;
 import dev.shepherd.proxy.health.HealthMonitor;
 import dev.shepherd.proxy.operations.Operations;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
+import dev.shepherd.proxy.admin.AdminServer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,36 +28,61 @@ public final class Edge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Edge.class);
 
     private final EndpointGroup group = new EndpointGroup();
-    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final long startedNanos = System.nanoTime();
     private final FrontendServer frontend;
     private final InetSocketAddress address;
+    private final String listenHost; // as configured: 0.0.0.0 reads better than the wildcard it binds
     private final WorkerSupervisor supervisor; // null without managed workers
     private final HealthMonitor health;
     private final List<StaticBackend> backends = new ArrayList<>();
     private final Operations operations;
+    private final AdminServer admin;
+    private final InetSocketAddress adminAddress;
 
     private Edge(ShepherdSettings settings) throws InterruptedException {
         health = new HealthMonitor(settings.healthCheck());
+        listenHost = settings.listen().host();
         for (Endpoint endpoint : settings.backends()) {
             StaticBackend backend = new StaticBackend(group, endpoint);
             backends.add(backend);
             health.watch(endpoint, backend);
         }
         frontend = new FrontendServer(settings, group, health, registry);
+        WorkerSupervisor workers = null;
         try {
             // Listen first: a port in use fails start-up before any worker is spawned.
             address = frontend.start();
-            supervisor = settings.workers().count() > 0
-                    ? WorkerSupervisor.start(settings.workers(), group, health)
-                    : null;
-            operations = new Operations(supervisor, backends, group);
+            workers = settings.workers().count() > 0 ? WorkerSupervisor.create(settings.workers(), group, health) : null;
+            operations = new Operations(workers, backends, group);
+            admin = new AdminServer(settings.admin(), operations, this::edgeStatus, registry::scrape);
+            adminAddress = admin.start(); // before any worker is spawned, as the listen port
+            if (workers != null) {
+                workers.spawnAll();
+            }
         } catch (IOException e) {
             close(frontend, health);
             throw new UncheckedIOException("cannot start the workers: " + e.getMessage(), e);
         } catch (InterruptedException | RuntimeException e) {
+            if (workers != null) {
+                workers.close();
+            }
             close(frontend, health);
             throw e;
         }
+        supervisor = workers;
+    }
+
+    /** The edge's own fields of the admin API's {@code GET /status}. */
+    private Map<String, Object> edgeStatus() {
+        Map<String, Object> edge = new LinkedHashMap<>();
+        edge.put("pid", ProcessHandle.current().pid());
+        edge.put("listen", new ListenSpec(listenHost, address.getPort()).toString());
+        edge.put("transport", frontend.transport().configName());
+        edge.put("uptimeMs", (System.nanoTime() - startedNanos) / 1_000_000);
+        edge.put("activeConnections", frontend.activeConnections());
+        edge.put("eligibleEndpoints", group.eligible().size());
+        return edge;
     }
 
     private static void close(FrontendServer frontend, HealthMonitor health) {
@@ -67,6 +97,11 @@ public final class Edge implements AutoCloseable {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** Where the admin API listens. */
+    public InetSocketAddress adminAddress() {
+        return adminAddress;
     }
 
     /** The edge's meters. */
@@ -101,6 +136,7 @@ public final class Edge implements AutoCloseable {
     @Override
     public void close() {
         log.info("stopping");
+        admin.close();
         frontend.stopAccepting();
         if (supervisor != null) {
             supervisor.close();

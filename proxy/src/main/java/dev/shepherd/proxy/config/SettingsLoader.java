@@ -11,7 +11,10 @@ import com.typesafe.config.ConfigValueType;
 import dev.shepherd.proxy.balancer.BalanceType;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.frontend.ProxyProtocol;
+import io.netty.util.NetUtil;
 import java.io.File;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +77,11 @@ public final class SettingsLoader {
         AdminSettings admin = new AdminSettings(
                 new ListenSpec(in.nonEmptyString("shepherd.admin.host"), in.port("shepherd.admin.port")),
                 in.string("shepherd.admin.token"));
+        if (admin.token().isEmpty() && !isLoopback(admin.listen().host())) {
+            throw in.badPair("shepherd.admin.host", "shepherd.admin.token", "admin.host " + admin.listen().host()
+                    + " is not a loopback address and admin.token is empty: anyone who reaches it could restart and drain"
+                    + " the workers; set admin.token, or keep admin.host on 127.0.0.1");
+        }
         if (admin.listen().port() == listen.port()) {
             throw in.badPair("shepherd.admin.port", "shepherd.listen.port",
                     "listen.port and admin.port must differ, both are " + listen.port());
@@ -98,6 +106,19 @@ public final class SettingsLoader {
                 backends,
                 healthCheck,
                 admin);
+    }
+
+    /** Whether {@code host} is a loopback literal or {@code localhost} (no look-up: a name may change). */
+    private static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        try {
+            return literal != null && InetAddress.getByAddress(literal).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The workers' ports must be their own, and a worker must have time to pass its checks. */

@@ -67,7 +67,7 @@ final class BackendConnector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, reads)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, reads)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 

@@ -96,7 +96,7 @@ public final class FrontendServer implements AutoCloseable {
                 .handler(new ConnectionLimiter(settings.maxConnections()))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, reads)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override

@@ -3,6 +3,7 @@ package dev.shepherd.proxy.operations;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.StaticBackend;
 import dev.shepherd.proxy.supervisor.Replacement;
+import dev.shepherd.proxy.supervisor.Scaled;
 import dev.shepherd.proxy.supervisor.WorkerStatus;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import java.util.ArrayList;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
- * The one way to change a running edge: drain, ready, restart, reload, and the status to read.
+ * The one way to change a running edge: drain, ready, restart, reload, scale, send, and the
+ * status to read.
  * The admin API, the command line and SIGHUP all come through here. It holds no state of its own:
  * it asks the owners (the supervisor for workers, each static backend for itself). Every command
  * returns at once with a future of its outcome; a bad id fails the future with a message that
@@ -37,6 +39,21 @@ public final class Operations {
         return rows;
     }
 
+    /** How many endpoints take new connections now. */
+    public int eligibleEndpoints() {
+        return group.eligible().size();
+    }
+
+    /** Sends {@code text} to worker {@code id} as a message; false when it has no open control channel now. */
+    public CompletableFuture<Boolean> send(String id, String text) {
+        if (!isWorker(id)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(supervisor == null
+                    ? "no such worker: this edge runs no workers"
+                    : "no such worker; the workers are " + String.join(", ", workers().map(WorkerStatus::id).distinct().toList())));
+        }
+        return CompletableFuture.completedFuture(supervisor.send(id, text));
+    }
+
     /** No new connections for endpoint {@code id} (a worker or a static endpoint); completes when its last one has closed. */
     public CompletableFuture<Void> drain(String id) {
         if (isWorker(id)) {
@@ -59,7 +76,7 @@ public final class Operations {
     /** Replaces worker {@code id}: its replacement is UP before it is drained and stopped. */
     public CompletableFuture<Replacement> restart(String id) {
         if (supervisor == null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("no worker '" + id + "': this edge runs no workers"));
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no such worker: this edge runs no workers"));
         }
         return supervisor.restart(id);
     }
@@ -70,6 +87,15 @@ public final class Operations {
             return CompletableFuture.failedFuture(new IllegalStateException("this edge runs no workers: nothing to restart"));
         }
         return supervisor.reload();
+    }
+
+    /** Grows or shrinks the flock to {@code count} workers: up spawns, down drains and stops the highest ids. */
+    public CompletableFuture<Scaled> scale(int count) {
+        if (supervisor == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "this edge runs no workers (workers.count = 0 at start-up): there is nothing to scale"));
+        }
+        return supervisor.scale(count);
     }
 
     private Stream<WorkerStatus> workers() {
@@ -88,6 +114,6 @@ public final class Operations {
         List<String> known = Stream.concat(workers().map(WorkerStatus::id).distinct(),
                 backends.stream().map(b -> b.endpoint().id())).toList();
         return CompletableFuture.failedFuture(new IllegalArgumentException(
-                "no endpoint '" + id + "': the endpoints are " + String.join(", ", known)));
+                "no such endpoint; the endpoints are " + String.join(", ", known)));
     }
 }

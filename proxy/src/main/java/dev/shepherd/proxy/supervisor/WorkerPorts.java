@@ -12,7 +12,7 @@ import java.util.function.IntPredicate;
  */
 final class WorkerPorts {
     private final int firstPort;
-    private final int count;
+    private int count;
     private final IntPredicate isFree;
     private final Set<Integer> held = new HashSet<>();
 
@@ -21,6 +21,11 @@ final class WorkerPorts {
         this.firstPort = firstPort;
         this.count = count;
         this.isFree = isFree;
+    }
+
+    /** The flock now has {@code count} slots: spare ports start above its new range. */
+    void resize(int count) {
+        this.count = count;
     }
 
     /** Whether {@code port} is held by one of the flock's instances. */

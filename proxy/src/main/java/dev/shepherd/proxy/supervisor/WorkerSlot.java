@@ -60,9 +60,11 @@ final class WorkerSlot {
         return current != null && current.state() == EndpointState.UP;
     }
 
-    /** Spawns the first instance, on the home port. */
-    void start() {
-        spawn();
+    /** Spawns the first instance, on the home port; completes when it is UP, fails if it ends first. */
+    CompletableFuture<Void> start() {
+        WorkerInstance first = spawn();
+        return first != null ? first.up()
+                : CompletableFuture.failedFuture(new ReplacementFailedException("worker " + id + ": " + lastExit));
     }
 
     /** Sends an application message to the serving instance. Any thread: reads a field set on the loop. */
@@ -111,7 +113,7 @@ final class WorkerSlot {
         replacement.start();
         return replacement.up().handle((ok, failure) -> {
             if (failure != null) {
-                throw new IllegalStateException("worker " + id + ": the replacement on port " + port
+                throw new ReplacementFailedException("worker " + id + ": the replacement on port " + port
                         + " did not come UP (" + failure.getMessage() + "); pid " + oldPid + " keeps serving");
             }
             next = null;
@@ -187,7 +189,7 @@ final class WorkerSlot {
         }
         return spawned.up().handle((ok, failure) -> {
             if (failure != null) {
-                throw new IllegalStateException("worker " + id + " did not come UP: " + failure.getMessage());
+                throw new ReplacementFailedException("worker " + id + " did not come UP: " + failure.getMessage());
             }
             return new Replacement(id, -1, spawned.status(restarts, lastExit).pid().orElse(-1), spawned.port());
         });

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,10 +44,12 @@ public final class WorkerSupervisor implements AutoCloseable {
     private final ExecutorService messages = Executors.newSingleThreadExecutor(new DefaultThreadFactory("shepherd-worker-messages", true));
     private final SupervisorLoop loop = SupervisorLoop.on(executor, this::publish);
     private final Path socketDir;
-    private final List<WorkerSlot> slots = new ArrayList<>();
+    private final List<WorkerSlot> slots = new CopyOnWriteArrayList<>(); // changed on the loop only
+    private final SlotContext context;
     private volatile List<WorkerStatus> status = List.of();
     private volatile BiConsumer<String, String> messageHandler = (id, text) -> log.info("worker {} message: {}", id, text);
     private boolean rolling; // on the loop
+    private boolean scaling; // on the loop
 
     WorkerSupervisor(WorkerSettings settings, EndpointGroup group, EndpointChecks checks, ProcessStarter starter)
             throws IOException {
@@ -55,7 +58,7 @@ public final class WorkerSupervisor implements AutoCloseable {
         // Only the edge's user may open the control sockets inside.
         this.socketDir = Files.createTempDirectory("shepherd-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        SlotContext context = new SlotContext(settings, command, group, checks, loop, blocking, starter, socketDir,
+        this.context = new SlotContext(settings, command, group, checks, loop, blocking, starter, socketDir,
                 new WorkerPorts(settings.firstPort(), settings.count(), PortCheck::isFree), messages,
                 (id, text) -> messageHandler.accept(id, text));
         for (int i = 0; i < settings.count(); i++) {
@@ -66,16 +69,15 @@ public final class WorkerSupervisor implements AutoCloseable {
                 settings.firstPort() + settings.count() - 1, String.join(" ", command));
     }
 
-    /** Creates the supervisor and spawns every worker; returns without waiting for them to be ready. */
-    public static WorkerSupervisor start(WorkerSettings settings, EndpointGroup group, EndpointChecks checks)
+    /** Creates the supervisor; {@link #spawnAll()} starts the workers. */
+    public static WorkerSupervisor create(WorkerSettings settings, EndpointGroup group, EndpointChecks checks)
             throws IOException {
-        WorkerSupervisor supervisor = new WorkerSupervisor(settings, group, checks, ProcessStarter.system());
-        supervisor.spawnAll();
-        return supervisor;
+        return new WorkerSupervisor(settings, group, checks, ProcessStarter.system());
     }
 
-    void spawnAll() {
-        loop.execute(() -> slots.forEach(WorkerSlot::start));
+    /** Spawns every worker; returns without waiting for them to be ready. */
+    public void spawnAll() {
+        loop.execute(() -> slots.forEach(slot -> slot.start().exceptionally(notUp -> null)));
         checkHeartbeatsEvery(Duration.ofMillis(Math.min(settings.heartbeat().interval().toMillis(), 1000)));
     }
 
@@ -94,7 +96,6 @@ public final class WorkerSupervisor implements AutoCloseable {
 
     /** Sends {@code text} to worker {@code id}; false when it has no open control channel now. */
     public boolean send(String id, String text) {
-        // The slots never change after start-up: reading the list from another thread is safe.
         return slots.stream().filter(slot -> slot.id().equals(id)).findFirst().map(slot -> slot.send(text)).orElse(false);
     }
 
@@ -132,10 +133,56 @@ public final class WorkerSupervisor implements AutoCloseable {
             return chain.handle((ok, failure) -> {
                 loop.execute(() -> rolling = false);
                 if (failure != null) {
-                    throw new IllegalStateException("rolling restart stopped after " + done.size() + " of " + slots.size()
+                    throw new ReplacementFailedException("rolling restart stopped after " + done.size() + " of " + slots.size()
                             + " workers: " + rootMessage(failure), failure);
                 }
                 return List.copyOf(done);
+            });
+        });
+    }
+
+    /**
+     * Grows or shrinks the flock to {@code count} slots. Up: new slots (the next ids, on
+     * {@code first-port + id}) start, and the future completes when they are UP. Down: the highest
+     * ids are drained and stopped, then leave the status. Refused during a rolling restart.
+     */
+    public CompletableFuture<Scaled> scale(int count) {
+        return onLoop(() -> {
+            if (count < 0 || (long) settings.firstPort() + count - 1 > 65535) {
+                throw new IllegalArgumentException("count must be in 0.." + (65535 - settings.firstPort() + 1)
+                        + " (workers listen on first-port " + settings.firstPort() + " + id)");
+            }
+            if (rolling || scaling) {
+                throw new IllegalStateException("a " + (rolling ? "rolling restart" : "scale") + " is under way");
+            }
+            int from = slots.size();
+            List<CompletableFuture<?>> changes = new ArrayList<>();
+            if (count > from) {
+                context.ports().resize(count);
+                for (int i = from; i < count; i++) {
+                    WorkerSlot slot = new WorkerSlot(Integer.toString(i), settings.firstPort() + i, context);
+                    slots.add(slot);
+                    changes.add(slot.start());
+                }
+            } else {
+                for (WorkerSlot slot : List.copyOf(slots.subList(count, from))) {
+                    changes.add(slot.stop().thenRun(() -> slots.remove(slot))); // completed on the loop
+                }
+            }
+            log.info("scaling from {} to {} workers", from, count);
+            scaling = true;
+            return CompletableFuture.allOf(changes.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
+                loop.execute(() -> {
+                    scaling = false;
+                    if (count < from) {
+                        context.ports().resize(count);
+                    }
+                });
+                if (failure != null) {
+                    throw new ReplacementFailedException("scaling from " + from + " to " + count + ": " + rootMessage(failure), failure);
+                }
+                log.info("scaled from {} to {} workers", from, count);
+                return new Scaled(from, count);
             });
         });
     }
@@ -163,6 +210,8 @@ public final class WorkerSupervisor implements AutoCloseable {
         try {
             onLoop(() -> CompletableFuture.allOf(slots.stream().map(WorkerSlot::stop).toArray(CompletableFuture[]::new)))
                     .get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            // One more turn of the loop: the status published after it shows every worker stopped.
+            onLoop(() -> CompletableFuture.completedFuture(null)).get(1, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             log.error("workers still running {} ms after the stop began: {}", limit.toMillis(), status());
         } catch (InterruptedException e) {
@@ -179,7 +228,7 @@ public final class WorkerSupervisor implements AutoCloseable {
 
     private WorkerSlot slot(String id) {
         return slots.stream().filter(slot -> slot.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "no worker '" + id + "': the workers are 0.." + (slots.size() - 1)));
+                "no such worker; the workers are 0.." + (slots.size() - 1)));
     }
 
     /** Runs {@code command} on the loop; its future, or its exception as a failed one. */

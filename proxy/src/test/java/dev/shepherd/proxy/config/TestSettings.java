@@ -26,11 +26,15 @@ public final class TestSettings {
         return parse("shepherd {\n" + SIDECAR + "\n" + keys + "\n}");
     }
 
-    /** {@link #sidecar} with {@code keys}, listening on 127.0.0.1 port 0 (any free port), in front of {@code backends}. */
+    /**
+     * {@link #sidecar} with {@code keys}, listening on 127.0.0.1 port 0 (any free port), in front of
+     * {@code backends}; the admin API on 127.0.0.1 port 0 too.
+     */
     public static ShepherdSettings onPortZero(String keys, List<Endpoint> backends) {
         ShepherdSettings s = sidecar(keys);
         return new ShepherdSettings(new ListenSpec("127.0.0.1", 0), s.balance(), s.connectTimeout(), s.connectAttempts(),
                 s.idleTimeout(), s.maxConnections(), s.maxConnectionsPerEndpoint(), s.proxyProtocol(), s.eventLoopThreads(),
-                s.transport(), s.readBufferSize(), s.workers(), backends, s.healthCheck(), s.admin());
+                s.transport(), s.readBufferSize(), s.workers(), backends, s.healthCheck(),
+                new AdminSettings(new ListenSpec("127.0.0.1", 0), s.admin().token()));
     }
 }

@@ -50,9 +50,9 @@ class OperationsTest {
     @Test
     void anUnknownIdFailsWithTheKnownOnes() {
         assertThat(operations.drain("9").handle((ok, e) -> e.getMessage()).join())
-                .isEqualTo("no endpoint '9': the endpoints are 127.0.0.1:9001, 127.0.0.1:9002");
+                .isEqualTo("no such endpoint; the endpoints are 127.0.0.1:9001, 127.0.0.1:9002");
         assertThat(operations.restart("0").handle((ok, e) -> e.getMessage()).join())
-                .isEqualTo("no worker '0': this edge runs no workers");
+                .isEqualTo("no such worker: this edge runs no workers");
         assertThat(group.eligible()).hasSize(2);
     }
 

@@ -58,13 +58,16 @@ class WorkerSupervisorTest {
     void theWorkerEnvironmentCarriesWorkersEnvAndShepherdsVariables() throws Exception {
         Path out = Files.createTempFile("worker-env", ".txt");
         try {
-            String script = "echo \"$SHEPHERD_WORKER_ID $SHEPHERD_WORKER_PORT $MODE $SHEPHERD_HEARTBEAT_INTERVAL\" > " + out
+            // SHEPHERD_ADMIN_TOKEN is set for this test JVM by the pom: the edge's secret, not the workers'.
+            String script = "echo \"$SHEPHERD_WORKER_ID $SHEPHERD_WORKER_PORT $MODE $SHEPHERD_HEARTBEAT_INTERVAL"
+                    + " token:${SHEPHERD_ADMIN_TOKEN:-none}\" > " + out
                     + "; [ -S \"$SHEPHERD_CONTROL_SOCKET\" ] && echo socket >> " + out + "; exec sleep 60";
             WorkerSettings settings = settings(1, List.of("sh", "-c", script), Map.of("MODE", "prod"));
             start(settings);
             await().atMost(READY).until(() -> Files.readAllLines(out).size() == 2);
             assertThat(Files.readAllLines(out)).containsExactly(
-                    "0 " + settings.firstPort() + " prod 1000", "socket");
+                    "0 " + settings.firstPort() + " prod 1000 token:none", "socket");
+            assertThat(System.getenv("SHEPHERD_ADMIN_TOKEN")).isEqualTo("edge-only");
         } finally {
             Files.delete(out);
         }

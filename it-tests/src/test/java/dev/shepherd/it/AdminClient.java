@@ -1,0 +1,52 @@
+package dev.shepherd.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The admin API of an edge under test, on 127.0.0.1. */
+final class AdminClient {
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    AdminClient(int port) {
+        this.port = port;
+    }
+
+    /** The worker rows of {@code GET /status}. */
+    List<JsonNode> workers() throws IOException, InterruptedException {
+        JsonNode status = json.readTree(send(HttpRequest.newBuilder(uri("/status")).GET()).body());
+        List<JsonNode> workers = new ArrayList<>();
+        status.path("endpoints").forEach(row -> {
+            if (row.path("kind").asText().equals("worker")) {
+                workers.add(row);
+            }
+        });
+        return workers;
+    }
+
+    /** How many worker rows say UP. */
+    long workersUp() throws IOException, InterruptedException {
+        return workers().stream().filter(w -> w.path("state").asText().equals("UP")).count();
+    }
+
+    HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}
