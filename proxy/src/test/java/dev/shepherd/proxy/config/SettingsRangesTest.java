@@ -274,4 +274,24 @@ class SettingsRangesTest {
                 .isInstanceOf(ConfigException.BadValue.class)
                 .hasMessageContaining("Invalid value at 'shepherd.transport': must be one of auto, epoll, io_uring, nio, got '");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "::", "10.0.0.5", "admin.example.com"})
+    void anAdminApiOffLoopbackWithoutATokenIsRefused(String host) {
+        assertThatThrownBy(() -> sidecar("admin.host = \"" + host + "\""))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageContaining("Invalid value at 'shepherd.admin.host': admin.host " + host
+                        + " is not a loopback address and admin.token is empty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.0.0.2", "::1", "localhost"})
+    void anAdminApiOnLoopbackNeedsNoToken(String host) {
+        assertThat(sidecar("admin.host = \"" + host + "\"").admin().listen().host()).isEqualTo(host);
+    }
+
+    @Test
+    void anAdminApiOffLoopbackWithATokenIsAccepted() {
+        assertThat(sidecar("admin { host = \"0.0.0.0\", token = \"s3cret\" }").admin().token()).isEqualTo("s3cret");
+    }
 }
