@@ -18,7 +18,8 @@ class WorkerSupervisionIT {
     void killedWorkerIsRespawnedOnTheSamePortAndRejoinsRotation() throws Exception {
         int listen = FreePort.reserve();
         int firstPort = FreePort.reserveRange(2);
-        try (JavaProcess edge = edge(listen, firstPort, List.of())) {
+        // No slow start: the respawned worker's full share is what is checked here (ZeroDowntimeIT has slow start).
+        try (JavaProcess edge = edge(listen, firstPort, List.of("-Dshepherd.workers.slow-start=0s"))) {
             edge.awaitLine("worker 0 (pid", START);
             edge.awaitLine("worker 1 (pid", START);
             long old = EdgeLog.startedPid(edge.awaitLine("worker 0 started", START));

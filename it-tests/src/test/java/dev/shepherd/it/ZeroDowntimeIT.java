@@ -155,6 +155,43 @@ class ZeroDowntimeIT {
         }
     }
 
+    @Test
+    void aRespawnedWorkerGetsClearlyLessThanItsShareAtFirstAndAllOfItAfterSlowStart() throws Exception {
+        int listen = FreePort.reserve();
+        int adminPort = FreePort.reserve();
+        AdminClient admin = new AdminClient(adminPort);
+        try (JavaProcess edge = edge(listen, adminPort, 2, List.of("-Dshepherd.workers.slow-start=4s"))) {
+            awaitUp(admin, 2);
+            assertThat(admin.workers()).allMatch(w -> w.path("weight").asInt() == 100);
+            long old = pids(admin).get(0);
+            ProcessHandle.of(old).orElseThrow().destroyForcibly();
+            long deadline = System.nanoTime() + START.toNanos();
+            while (!(state(admin, "0").equals("UP") && pids(admin).get(0) != old) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            int early = countAnswersFrom("0", listen, 60);
+            edge.awaitLine("its share growing to a full one over 4000 ms", START);
+            while (admin.workers().get(0).path("weight").asInt() < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            int later = countAnswersFrom("0", listen, 60);
+            System.out.printf("slow start: the respawned worker answered %d of 60 requests just after it was UP, %d of 60"
+                    + " after the window (an equal share: 30)%n", early, later);
+            assertThat(early).isLessThan(20);
+            assertThat(later).isBetween(27, 33);
+        }
+    }
+
+    private static int countAnswersFrom(String id, int listen, int requests) throws Exception {
+        int count = 0;
+        for (int i = 0; i < requests; i++) {
+            if (workerOf(Http.get(listen)).equals(id)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     private static String workerOf(String response) {
         Matcher id = WORKER.matcher(response);
         assertThat(id.find()).as("response %s", response).isTrue();

@@ -51,23 +51,21 @@ public final class Edge implements AutoCloseable {
         frontend = new FrontendServer(settings, group, health, registry);
         WorkerSupervisor workers = null;
         try {
-            // Listen first: a port in use fails start-up before any worker is spawned.
-            address = frontend.start();
             workers = settings.workers().count() > 0 ? WorkerSupervisor.create(settings.workers(), group, health) : null;
             operations = new Operations(workers, backends, group);
+            // Both ports before any worker is spawned, the admin API first: once the front proxy
+            // accepts, a flood of clients could leave no descriptor for the admin API's event loop.
             admin = new AdminServer(settings.admin(), operations, this::edgeStatus, registry::scrape);
-            adminAddress = admin.start(); // before any worker is spawned, as the listen port
+            adminAddress = admin.start();
+            address = frontend.start();
             if (workers != null) {
                 workers.spawnAll();
             }
         } catch (IOException e) {
-            close(frontend, health);
+            closeAll(workers);
             throw new UncheckedIOException("cannot start the workers: " + e.getMessage(), e);
         } catch (InterruptedException | RuntimeException e) {
-            if (workers != null) {
-                workers.close();
-            }
-            close(frontend, health);
+            closeAll(workers);
             throw e;
         }
         supervisor = workers;
@@ -85,7 +83,14 @@ public final class Edge implements AutoCloseable {
         return edge;
     }
 
-    private static void close(FrontendServer frontend, HealthMonitor health) {
+    /** After a failed start: whatever of the parts started. */
+    private void closeAll(WorkerSupervisor workers) {
+        if (workers != null) {
+            workers.close();
+        }
+        if (admin != null) {
+            admin.close();
+        }
         frontend.close();
         health.close();
     }
@@ -141,7 +146,8 @@ public final class Edge implements AutoCloseable {
         if (supervisor != null) {
             supervisor.close();
         }
-        close(frontend, health);
+        frontend.close();
+        health.close();
         log.info("stopped");
     }
 }

@@ -41,7 +41,7 @@ final class SettingsSummary {
         return "back-off " + format(r.initialDelay()) + " x" + r.multiplier() + " up to " + format(r.maxDelay())
                 + ", FAILED after " + r.maxRestarts() + " in " + format(r.window()) + "; stop: drain " + format(w.drainTimeout())
                 + ", stop " + format(w.stopTimeout()) + ", kill " + format(w.killTimeout())
-                + "; unhealthy restart after " + format(w.unhealthyRestartAfter());
+                + "; unhealthy restart after " + format(w.unhealthyRestartAfter()) + "; slow start " + format(w.slowStart());
     }
 
     static String format(Duration d) {

@@ -119,6 +119,16 @@ final class ConfigReader {
         return value;
     }
 
+    /** A duration >= 0 with a unit: {@code 0s} turns the feature off. */
+    Duration nonNegativeDuration(String path) {
+        Duration value = config.getDuration(path);
+        Object text = config.getValue(path).unwrapped();
+        if (value.isNegative() || !hasUnit(text)) {
+            throw bad(path, "must be a duration >= 0 with a unit, such as 5s or 0s, got '" + text + "'");
+        }
+        return value;
+    }
+
     Duration positiveDuration(String path) {
         Duration value = config.getDuration(path);
         Object text = config.getValue(path).unwrapped();

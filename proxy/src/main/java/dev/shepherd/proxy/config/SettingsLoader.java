@@ -181,6 +181,7 @@ public final class SettingsLoader {
                 in.positiveDuration("shepherd.workers.stop-timeout"),
                 in.positiveDuration("shepherd.workers.kill-timeout"),
                 in.positiveDuration("shepherd.workers.unhealthy-restart-after"),
+                in.nonNegativeDuration("shepherd.workers.slow-start"),
                 restart,
                 new HeartbeatSettings(heartbeatInterval, heartbeatTimeout));
     }

@@ -17,6 +17,7 @@ public record WorkerSettings(
         Duration stopTimeout,
         Duration killTimeout,
         Duration unhealthyRestartAfter,
+        Duration slowStart,
         RestartSettings restart,
         HeartbeatSettings heartbeat) {
     public WorkerSettings {
@@ -27,6 +28,7 @@ public record WorkerSettings(
         requireNonNull(stopTimeout, "stopTimeout");
         requireNonNull(killTimeout, "killTimeout");
         requireNonNull(unhealthyRestartAfter, "unhealthyRestartAfter");
+        requireNonNull(slowStart, "slowStart");
         requireNonNull(restart, "restart");
         requireNonNull(heartbeat, "heartbeat");
     }

@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * decides eligibility from the three, in one place ({@link Member#eligible}), and gives the
  * balancer {@link #eligible()}, an immutable snapshot replaced on every change.
  */
-public final class EndpointGroup {
+public final class EndpointGroup implements EndpointLoad {
     private final Map<Endpoint, Member> members = new ConcurrentHashMap<>();
     private final List<Member> order = new ArrayList<>(); // under this object's lock
     private volatile List<Endpoint> eligible = List.of();
+    private volatile boolean uniformWeights = true;
 
     /**
      * Adds {@code endpoint}: STARTING (not eligible), admin state ready, full weight.
@@ -43,9 +44,21 @@ public final class EndpointGroup {
         return eligible;
     }
 
+    @Override
     public int activeConnections(Endpoint endpoint) {
         Member member = members.get(endpoint);
         return member == null ? 0 : member.active.get();
+    }
+
+    @Override
+    public int weight(Endpoint endpoint) {
+        Member member = members.get(endpoint);
+        return member == null ? 0 : member.weight;
+    }
+
+    @Override
+    public boolean uniformWeights() {
+        return uniformWeights;
     }
 
     /**
@@ -89,6 +102,7 @@ public final class EndpointGroup {
             member.eligible = now;
             eligible = order.stream().filter(m -> m.eligible).map(m -> m.endpoint).toList();
         }
+        uniformWeights = order.stream().filter(m -> m.eligible).mapToInt(m -> m.weight).distinct().count() <= 1;
     }
 
     private synchronized void remove(Member member) {
@@ -144,6 +158,10 @@ public final class EndpointGroup {
         public void setAdminState(AdminState admin) {
             this.admin = requireNonNull(admin, "admin");
             changed(this);
+        }
+
+        public int weight() {
+            return weight;
         }
 
         /** The share of new connections, 0..{@link #FULL_WEIGHT}; 0 takes none. */

@@ -161,7 +161,7 @@ final class BackendConnector {
         // The usual case, a first attempt with no endpoint at its cap, needs no copy of the list.
         List<Endpoint> candidates = tried.isEmpty() && noneAtCap(eligible) ? eligible : available(eligible, tried);
         while (!candidates.isEmpty()) {
-            Endpoint endpoint = balancer.select(candidates, group::activeConnections);
+            Endpoint endpoint = balancer.select(candidates, group);
             EndpointGroup.Lease lease = group.tryOpenConnection(endpoint, maxConnectionsPerEndpoint);
             if (lease != null) {
                 return lease;

@@ -12,12 +12,13 @@ import dev.shepherd.proxy.supervisor.WorkerStatus;
  *
  * @param id a worker's slot id, or a static endpoint's {@code host:port}
  * @param kind {@code worker} or {@code static}
+ * @param weight the share of new connections, 0..100 (slow start ramps a new worker up)
  * @param pid the worker's process, {@code null} for a static endpoint or a slot with no process
  * @param restarts a worker slot's respawns since the edge started; 0 for a static endpoint
  * @param lastExit how a worker slot's last process ended, {@code null} if none has
  * @param uptimeMs how long the worker's process has run; 0 for a static endpoint
  */
-public record EndpointReport(String id, String kind, int port, Long pid, EndpointState state, String health,
+public record EndpointReport(String id, String kind, int port, Long pid, EndpointState state, String health, int weight,
         int activeConnections, long totalConnections, int restarts, String lastExit, long uptimeMs) {
     public EndpointReport {
         requireNonNull(id, "id");
@@ -28,12 +29,12 @@ public record EndpointReport(String id, String kind, int port, Long pid, Endpoin
 
     static EndpointReport of(WorkerStatus w) {
         return new EndpointReport(w.id(), "worker", w.port(), w.pid().isPresent() ? w.pid().getAsLong() : null, w.state(),
-                w.health(), w.activeConnections(), w.totalConnections(), w.restarts(),
+                w.health(), w.weight(), w.activeConnections(), w.totalConnections(), w.restarts(),
                 w.lastExit() == null ? null : w.lastExit().description(), w.uptime().toMillis());
     }
 
     static EndpointReport of(EndpointStatus s) {
-        return new EndpointReport(s.endpoint().id(), s.kind(), s.endpoint().port(), null, s.state(), s.health(),
+        return new EndpointReport(s.endpoint().id(), s.kind(), s.endpoint().port(), null, s.state(), s.health(), s.weight(),
                 s.activeConnections(), s.totalConnections(), 0, null, 0);
     }
 }

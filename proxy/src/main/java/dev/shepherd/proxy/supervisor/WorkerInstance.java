@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkerInstance {
     private static final Logger log = LoggerFactory.getLogger(WorkerInstance.class);
+    private static final int RAMP_STEPS = 10;
 
     /**
      * How the process ended: {@code pid} -1 and {@code code} -1 when it never started;
@@ -38,6 +39,7 @@ final class WorkerInstance {
     private final int generation;
     private final SlotContext context;
     private final AdminState admin;
+    private final boolean slowStart;
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private final CompletableFuture<Exit> exited = new CompletableFuture<>();
     private EndpointState state = EndpointState.STARTING;
@@ -51,14 +53,19 @@ final class WorkerInstance {
     private boolean healthy;
     private SupervisorLoop.Scheduled readyTimer = SupervisorLoop.Scheduled.NONE;
     private SupervisorLoop.Scheduled unhealthyTimer = SupervisorLoop.Scheduled.NONE;
+    private SupervisorLoop.Scheduled rampTimer = SupervisorLoop.Scheduled.NONE;
 
-    /** @param admin the slot's admin state, which a new instance starts in */
-    WorkerInstance(String id, int port, int generation, SlotContext context, AdminState admin) {
+    /**
+     * @param admin the slot's admin state, which a new instance starts in
+     * @param slowStart whether it joins warm instances: its weight ramps up over {@code workers.slow-start}
+     */
+    WorkerInstance(String id, int port, int generation, SlotContext context, AdminState admin, boolean slowStart) {
         this.id = id;
         this.port = port;
         this.generation = generation;
         this.context = context;
         this.admin = admin;
+        this.slowStart = slowStart && !context.settings().slowStart().isZero();
     }
 
     int port() {
@@ -83,6 +90,7 @@ final class WorkerInstance {
                 ? EndpointState.DRAINING : state;
         return new WorkerStatus(id, port, process == null ? OptionalLong.empty() : OptionalLong.of(process.pid()), shown,
                 member == null ? "not checked yet" : member.health(),
+                member == null ? 0 : member.weight(),
                 member == null ? 0 : member.activeConnections(), member == null ? 0 : member.totalConnections(),
                 restarts, process == null ? Duration.ZERO : process.uptime(context.loop().nanoTime()), lastExit);
     }
@@ -188,12 +196,25 @@ final class WorkerInstance {
             return;
         }
         readyTimer.cancel();
+        if (slowStart) {
+            rampWeight(1); // before it is UP: it never takes a full share while cold
+        }
         setState(EndpointState.UP);
-        log.info("worker {} (pid {}) is UP on port {}, {} ms after its start: {} and its health checks passed; {}",
+        log.info("worker {} (pid {}) is UP on port {}, {} ms after its start: {} and its health checks passed; {}{}",
                 id, process.pid(), port, process.uptime(context.loop().nanoTime()).toMillis(),
                 linksRuntime ? "it said ready" : "no control channel",
-                member.adminState() == AdminState.READY ? "in rotation" : "drained, out of rotation until made ready");
+                member.adminState() == AdminState.READY ? "in rotation" : "drained, out of rotation until made ready",
+                slowStart ? ", its share growing to a full one over " + context.settings().slowStart().toMillis() + " ms" : "");
         up.complete(null);
+    }
+
+    /** Slow start: step {@code step} of {@link #RAMP_STEPS}, a weight of step tenths of a full one. */
+    private void rampWeight(int step) {
+        member.setWeight(EndpointGroup.Member.FULL_WEIGHT * step / RAMP_STEPS);
+        if (step < RAMP_STEPS) {
+            rampTimer = context.loop().schedule(context.settings().slowStart().dividedBy(RAMP_STEPS),
+                    () -> rampWeight(step + 1));
+        }
     }
 
     private void healthChanged(boolean isHealthy, String reason) {
@@ -299,6 +320,7 @@ final class WorkerInstance {
     private void cancelTimers() {
         readyTimer.cancel();
         unhealthyTimer.cancel();
+        rampTimer.cancel();
     }
 
     private static String rootMessage(Throwable e) {

@@ -60,9 +60,13 @@ final class WorkerSlot {
         return current != null && current.state() == EndpointState.UP;
     }
 
-    /** Spawns the first instance, on the home port; completes when it is UP, fails if it ends first. */
-    CompletableFuture<Void> start() {
-        WorkerInstance first = spawn();
+    /**
+     * Spawns the first instance, on the home port; completes when it is UP, fails if it ends first.
+     *
+     * @param slowStart whether it joins a warm flock (a scale-up), not the edge's start
+     */
+    CompletableFuture<Void> start(boolean slowStart) {
+        WorkerInstance first = spawn(slowStart);
         return first != null ? first.up()
                 : CompletableFuture.failedFuture(new ReplacementFailedException("worker " + id + ": " + lastExit));
     }
@@ -106,7 +110,7 @@ final class WorkerSlot {
         } catch (IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
-        WorkerInstance replacement = new WorkerInstance(id, port, ++generation, context, admin);
+        WorkerInstance replacement = new WorkerInstance(id, port, ++generation, context, admin, true);
         next = replacement;
         log.info("worker {}: replacing pid {} (port {}) with a new instance on port {}", id, oldPid, old.port(), port);
         replacement.exited().thenAccept(exit -> replacementExited(replacement, exit));
@@ -183,7 +187,7 @@ final class WorkerSlot {
         respawn.cancel();
         policy.reset();
         log.info("worker {} ({}): respawned now by request", id, between);
-        WorkerInstance spawned = spawn();
+        WorkerInstance spawned = spawn(true);
         if (spawned == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("worker " + id + ": " + lastExit));
         }
@@ -196,7 +200,7 @@ final class WorkerSlot {
     }
 
     /** A new current instance on the home port (or a spare one while an old instance holds it); null if it could not start. */
-    private WorkerInstance spawn() {
+    private WorkerInstance spawn(boolean slowStart) {
         int port = homePort;
         if (context.ports().held(homePort)) {
             try {
@@ -209,7 +213,7 @@ final class WorkerSlot {
             failedStart(ExitCause.portInUse(homePort));
             return null;
         }
-        WorkerInstance instance = new WorkerInstance(id, port, ++generation, context, admin);
+        WorkerInstance instance = new WorkerInstance(id, port, ++generation, context, admin, slowStart);
         current = instance;
         instance.exited().thenAccept(exit -> currentExited(instance, exit));
         instance.start();
@@ -273,7 +277,7 @@ final class WorkerSlot {
         log.info("worker {}: respawning in {} ms (restart {} within the window)", id, delay.toMillis(), policy.recentRestarts());
         respawn = context.loop().schedule(delay, () -> {
             if (!stopWanted && current == null) {
-                spawn();
+                spawn(true);
             }
         });
     }

@@ -12,11 +12,12 @@ import java.util.OptionalLong;
  *
  * @param pid the running process's pid, empty between processes
  * @param health what the health checks last said
+ * @param weight its share of new connections, 0..100 (slow start ramps it up)
  * @param restarts respawns of the slot since the edge started
  * @param uptime how long the process has run, zero without one
  * @param lastExit how the slot's last process ended, {@code null} if none has
  */
-public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState state, String health,
+public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState state, String health, int weight,
         int activeConnections, long totalConnections, int restarts, Duration uptime, ExitCause lastExit) {
     public WorkerStatus {
         requireNonNull(id, "id");
@@ -28,6 +29,6 @@ public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState 
 
     /** A slot with no process. */
     static WorkerStatus between(String id, int port, EndpointState state, int restarts, ExitCause lastExit) {
-        return new WorkerStatus(id, port, OptionalLong.empty(), state, "no process", 0, 0, restarts, Duration.ZERO, lastExit);
+        return new WorkerStatus(id, port, OptionalLong.empty(), state, "no process", 0, 0, 0, restarts, Duration.ZERO, lastExit);
     }
 }

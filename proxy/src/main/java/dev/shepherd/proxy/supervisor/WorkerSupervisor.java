@@ -77,7 +77,7 @@ public final class WorkerSupervisor implements AutoCloseable {
 
     /** Spawns every worker; returns without waiting for them to be ready. */
     public void spawnAll() {
-        loop.execute(() -> slots.forEach(slot -> slot.start().exceptionally(notUp -> null)));
+        loop.execute(() -> slots.forEach(slot -> slot.start(false).exceptionally(notUp -> null)));
         checkHeartbeatsEvery(Duration.ofMillis(Math.min(settings.heartbeat().interval().toMillis(), 1000)));
     }
 
@@ -162,7 +162,7 @@ public final class WorkerSupervisor implements AutoCloseable {
                 for (int i = from; i < count; i++) {
                     WorkerSlot slot = new WorkerSlot(Integer.toString(i), settings.firstPort() + i, context);
                     slots.add(slot);
-                    changes.add(slot.start());
+                    changes.add(slot.start(true));
                 }
             } else {
                 for (WorkerSlot slot : List.copyOf(slots.subList(count, from))) {

@@ -31,7 +31,7 @@ class WorkerSlotTest {
     private final List<FakeProcess> started = new CopyOnWriteArrayList<>();
     private final Map<Endpoint, HealthVerdicts> checked = new ConcurrentHashMap<>();
     private final WorkerSettings settings = new WorkerSettings(1, List.of("fake-worker"), HOME, Map.of(),
-            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30),
+            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5),
             new RestartSettings(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
             new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
     private final WorkerSlot slot;
@@ -49,7 +49,7 @@ class WorkerSlotTest {
 
     @Test
     void aNewWorkerIsAdmittedOnlyOnceItsChecksPass() {
-        slot.start();
+        slot.start(false);
         loop.runDue();
         assertThat(state()).isEqualTo(EndpointState.STARTING);
         assertThat(group.eligible()).isEmpty();
@@ -79,7 +79,7 @@ class WorkerSlotTest {
 
     @Test
     void aWorkerThatKeepsExitingEndsFailedAndAnOperatorsRestartRevivesIt() {
-        slot.start();
+        slot.start(false);
         loop.runDue();
         for (int i = 0; i < 4; i++) {
             started.get(i).exit(1);
@@ -97,8 +97,33 @@ class WorkerSlotTest {
     }
 
     @Test
+    void aRespawnedWorkerTakesATenthOfAShareAtFirstAndAFullOneAfterSlowStart() {
+        startUp();
+        assertThat(weight()).as("started with the edge: no slow start").isEqualTo(100);
+        started.get(0).exit(1);
+        loop.advance(Duration.ofMillis(100));
+        passChecks(HOME);
+        assertThat(weight()).isEqualTo(10);
+        loop.advance(Duration.ofMillis(2500));
+        assertThat(weight()).isEqualTo(60);
+        loop.advance(Duration.ofMillis(2500));
+        assertThat(weight()).isEqualTo(100);
+    }
+
+    @Test
+    void aReplacementRampsUpToo() {
+        startUp();
+        slot.replace();
+        loop.runDue();
+        passChecks(HOME + 1);
+        assertThat(slot.status().get(0).weight()).isEqualTo(10);
+        loop.advance(Duration.ofSeconds(5));
+        assertThat(slot.status().get(0).weight()).isEqualTo(100);
+    }
+
+    @Test
     void aWorkerNotUpWithinReadyTimeoutIsKilledAndThatIsItsExitCause() {
-        slot.start();
+        slot.start(false);
         loop.advance(Duration.ofSeconds(5));
         assertThat(started.get(0).exitValue()).isEqualTo(137);
         assertThat(slot.status().get(0).lastExit().description()).isEqualTo("not UP within 5000 ms, killed");
@@ -187,7 +212,7 @@ class WorkerSlotTest {
 
     @Test
     void stoppingAWorkerThatIsBeingKilledKeepsTheKillsCauseAndSendsNoSignalOfItsOwn() {
-        slot.start();
+        slot.start(false);
         loop.runDue();
         FakeProcess slow = started.get(0);
         slow.hangsOnSignals = true;
@@ -206,10 +231,14 @@ class WorkerSlotTest {
     }
 
     private void startUp() {
-        slot.start();
+        slot.start(false);
         loop.runDue();
         passChecks(HOME);
         assertThat(state()).isEqualTo(EndpointState.UP);
+    }
+
+    private int weight() {
+        return slot.status().get(0).weight();
     }
 
     private EndpointState state() {

@@ -204,7 +204,7 @@ class WorkerSupervisorTest {
 
     private static WorkerSettings settings(int count, List<String> command, Map<String, String> env, int firstPort) {
         return new WorkerSettings(count, command, firstPort, env,
-                Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30),
+                Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5),
                 new RestartSettings(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
                 new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
     }
