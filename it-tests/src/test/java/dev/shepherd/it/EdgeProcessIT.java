@@ -23,6 +23,7 @@ class EdgeProcessIT {
                 JavaProcess edge = JavaProcess.shepherd(List.of(
                         "-Dshepherd.listen.host=127.0.0.1",
                         "-Dshepherd.listen.port=" + listen,
+                        "-Dshepherd.admin.port=" + FreePort.reserve(),
                         "-Dshepherd.backends.0=127.0.0.1:" + first,
                         "-Dshepherd.backends.1=127.0.0.1:" + second), "-c", "conf/sidecar.conf")) {
             a.awaitLine("listening on", START);
@@ -90,6 +91,7 @@ class EdgeProcessIT {
     void aListenPortInUseFailsStartUpWithExitCode1NamingTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 JavaProcess edge = JavaProcess.shepherd(List.of(
+                        "-Dshepherd.admin.port=" + FreePort.reserve(),
                         "-Dshepherd.listen.host=127.0.0.1", "-Dshepherd.listen.port=" + taken.getLocalPort()),
                         "-c", "conf/sidecar.conf")) {
             assertThat(edge.awaitExit(START)).isEqualTo(1);

@@ -99,11 +99,9 @@ final class AdminRoutes {
         if (endpoint.group(2).equals("ready")) {
             return operations.ready(id).thenApply(ok -> AdminReply.ok(Map.of("ready", true)));
         }
-        CompletableFuture<Void> drained = operations.drain(id);
-        if (drained.isDone()) {
-            return drained.thenApply(ok -> AdminReply.ok(Map.of("drained", true)));
-        }
-        return done(AdminReply.accepted(Map.of("draining", true)));
+        return operations.drain(id).thenApply(started -> started.idle().isDone()
+                ? AdminReply.ok(Map.of("drained", true))
+                : AdminReply.accepted(Map.of("draining", true, "activeConnections", started.openConnections())));
     }
 
     private Map<String, Object> status() {

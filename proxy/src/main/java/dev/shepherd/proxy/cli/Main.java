@@ -27,7 +27,7 @@ public final class Main {
 
     /** One line for the user: the settings error as typesafe-config words it, else what failed. */
     static String describe(Exception error) {
-        if (error instanceof ConfigException) {
+        if (error instanceof ConfigException || error instanceof AdminClient.AdminException) {
             return error.getMessage();
         }
         return "shepherd: " + (error.getMessage() != null ? error.getMessage() : error.toString());

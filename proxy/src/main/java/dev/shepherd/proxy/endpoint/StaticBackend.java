@@ -1,6 +1,5 @@
 package dev.shepherd.proxy.endpoint;
 
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +36,12 @@ public final class StaticBackend implements HealthVerdicts {
         member.setHealth(description);
     }
 
-    /** No new connections; completes when the last open one has closed. */
-    public CompletableFuture<Void> drain() {
+    /** No new connections from now on; its open ones go on. */
+    public DrainStarted drain() {
         member.setAdminState(AdminState.DRAIN);
-        log.info("endpoint {} DRAINING: out of rotation, {} open connections go on", member.endpoint(),
-                member.activeConnections());
-        return member.whenIdle();
+        int open = member.activeConnections();
+        log.info("endpoint {} DRAINING: out of rotation, {} open connections go on", member.endpoint(), open);
+        return new DrainStarted(open, member.whenIdle());
     }
 
     /** Back in rotation (while healthy). */

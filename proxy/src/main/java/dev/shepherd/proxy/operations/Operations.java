@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.operations;
 
+import dev.shepherd.proxy.endpoint.DrainStarted;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.StaticBackend;
 import dev.shepherd.proxy.supervisor.Replacement;
@@ -54,12 +55,15 @@ public final class Operations {
         return CompletableFuture.completedFuture(supervisor.send(id, text));
     }
 
-    /** No new connections for endpoint {@code id} (a worker or a static endpoint); completes when its last one has closed. */
-    public CompletableFuture<Void> drain(String id) {
+    /**
+     * No new connections for endpoint {@code id} (a worker or a static endpoint); completes once
+     * that holds, with the open connections' count and the future of their end.
+     */
+    public CompletableFuture<DrainStarted> drain(String id) {
         if (isWorker(id)) {
             return supervisor.drain(id);
         }
-        return backend(id).map(StaticBackend::drain).orElseGet(() -> unknownEndpoint(id));
+        return backend(id).map(backend -> CompletableFuture.completedFuture(backend.drain())).orElseGet(() -> unknownEndpoint(id));
     }
 
     /** Endpoint {@code id} back in rotation (while healthy). */

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.supervisor;
 
 import dev.shepherd.proxy.endpoint.AdminState;
+import dev.shepherd.proxy.endpoint.DrainStarted;
 import dev.shepherd.proxy.endpoint.EndpointState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,18 +133,18 @@ final class WorkerSlot {
     }
 
     /** Operator drain: no new connections for this slot's instances (respawns included) until {@link #ready}. */
-    CompletableFuture<Void> drain() {
+    DrainStarted drain() {
         admin = AdminState.DRAIN;
         if (next != null) {
             next.setAdminState(admin);
         }
         if (current == null) {
-            return CompletableFuture.completedFuture(null);
+            return new DrainStarted(0, CompletableFuture.completedFuture(null));
         }
         current.setAdminState(admin);
-        log.info("worker {} DRAINING: out of rotation by request, {} open connections go on", id,
-                current.status(restarts, lastExit).activeConnections());
-        return current.whenIdle();
+        int open = current.status(restarts, lastExit).activeConnections();
+        log.info("worker {} DRAINING: out of rotation by request, {} open connections go on", id, open);
+        return new DrainStarted(open, current.whenIdle());
     }
 
     void ready() {

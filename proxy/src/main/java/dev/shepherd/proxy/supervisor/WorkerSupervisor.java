@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.supervisor;
 
 import dev.shepherd.proxy.config.WorkerSettings;
+import dev.shepherd.proxy.endpoint.DrainStarted;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.health.EndpointChecks;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -187,9 +188,9 @@ public final class WorkerSupervisor implements AutoCloseable {
         });
     }
 
-    /** No new connections for worker {@code id}; completes when its last open connection has closed. */
-    public CompletableFuture<Void> drain(String id) {
-        return onLoop(() -> slot(id).drain());
+    /** No new connections for worker {@code id}; completes once that holds, with its open connections' future. */
+    public CompletableFuture<DrainStarted> drain(String id) {
+        return onLoop(() -> CompletableFuture.completedFuture(slot(id).drain()));
     }
 
     /** Worker {@code id} back in rotation (while healthy). */

@@ -20,6 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BackpressureTest {
     private static final long TOTAL = 256L * 1024 * 1024;
     private static final int CHUNK = 64 * 1024;
+    /** What a sender writes at once: more than any read takes, so a read finds as much as it asks for. */
+    private static final int WRITE = 1024 * 1024;
 
     /**
      * While both sides are open a pair holds at most one read per direction, and reads grow to
@@ -47,10 +49,10 @@ class BackpressureTest {
         AtomicLong sentByEndpoint = new AtomicLong();
         try (TestServer server = TestServer.start("firehose", socket -> {
                     OutputStream out = socket.getOutputStream();
-                    byte[] chunk = new byte[CHUNK];
-                    for (long sent = 0; sent < TOTAL; sent += CHUNK) {
+                    byte[] chunk = new byte[WRITE];
+                    for (long sent = 0; sent < TOTAL; sent += WRITE) {
                         out.write(chunk);
-                        sentByEndpoint.addAndGet(CHUNK);
+                        sentByEndpoint.addAndGet(WRITE);
                     }
                     socket.shutdownOutput();
                 });
@@ -116,8 +118,8 @@ class BackpressureTest {
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 try {
                     OutputStream out = client.getOutputStream();
-                    byte[] chunk = new byte[CHUNK];
-                    for (long sent = 0; sent < upload; sent += CHUNK) {
+                    byte[] chunk = new byte[WRITE];
+                    for (long sent = 0; sent < upload; sent += WRITE) {
                         out.write(chunk);
                     }
                     client.shutdownOutput();

@@ -3,6 +3,7 @@ package dev.shepherd.proxy.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shepherd.proxy.endpoint.AdminState;
+import dev.shepherd.proxy.endpoint.DrainStarted;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;
@@ -26,7 +27,9 @@ class OperationsTest {
     @Test
     void aDrainedStaticEndpointTakesNoNewConnectionsAndItsDrainEndsWithItsLastOne() {
         EndpointGroup.Lease open = group.tryOpenConnection(a.endpoint(), 10);
-        CompletableFuture<Void> drained = operations.drain("127.0.0.1:9001");
+        DrainStarted started = operations.drain("127.0.0.1:9001").join();
+        assertThat(started.openConnections()).isEqualTo(1);
+        CompletableFuture<Void> drained = started.idle();
         assertThat(group.eligible()).containsExactly(b.endpoint());
         assertThat(operations.status()).filteredOn(r -> r.id().equals("127.0.0.1:9001"))
                 .extracting(EndpointReport::state).containsExactly(EndpointState.DRAINING);

@@ -182,7 +182,7 @@ class WorkerSlotTest {
         Endpoint endpoint = group.eligible().get(0);
         EndpointGroup.Lease open = group.tryOpenConnection(endpoint, 10);
 
-        CompletableFuture<Void> drained = slot.drain();
+        CompletableFuture<Void> drained = slot.drain().idle();
         assertThat(group.eligible()).isEmpty();
         assertThat(state()).isEqualTo(EndpointState.DRAINING);
         assertThat(group.tryOpenConnection(endpoint, 10)).as("a client holding an older snapshot").isNull();
