@@ -16,10 +16,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,7 @@ public final class Edge implements AutoCloseable {
     private final EndpointGroup group = new EndpointGroup();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final long startedNanos = System.nanoTime();
+    private final Duration shutdownTimeout;
     private final FrontendServer frontend;
     private final InetSocketAddress address;
     private final String listenHost; // as configured: 0.0.0.0 reads better than the wildcard it binds
@@ -42,6 +48,7 @@ public final class Edge implements AutoCloseable {
 
     private Edge(ShepherdSettings settings) throws InterruptedException {
         health = new HealthMonitor(settings.healthCheck());
+        shutdownTimeout = settings.shutdownTimeout();
         listenHost = settings.listen().host();
         for (Endpoint endpoint : settings.backends()) {
             StaticBackend backend = new StaticBackend(group, endpoint);
@@ -135,16 +142,35 @@ public final class Edge implements AutoCloseable {
     }
 
     /**
-     * Stops accepting clients, stops the workers (each finishes the requests it has in progress),
-     * then closes what is still open.
+     * The graceful stop, within {@code shutdown-timeout}: stops accepting clients, drains every
+     * static endpoint and stops the workers (each drains first and finishes the requests it has in
+     * progress), then closes what is still open. When the budget runs out, the workers still
+     * running get SIGKILL and the connections still open are closed; both are logged.
      */
     @Override
     public void close() {
-        log.info("stopping");
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        log.info("stopping: no new clients; draining {} endpoints and stopping the workers, within shutdown-timeout {} ms",
+                group.status().size(), shutdownTimeout.toMillis());
         admin.close();
         frontend.stopAccepting();
+        List<CompletableFuture<Void>> drains = backends.stream().map(backend -> backend.drain().idle()).toList();
         if (supervisor != null) {
-            supervisor.close();
+            supervisor.close(Duration.ofNanos(deadline - System.nanoTime()));
+        }
+        try {
+            CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("shutdown: static endpoints still have connections when shutdown-timeout ran out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.debug("a drain failed: {}", e.toString());
+        }
+        int open = frontend.activeConnections();
+        if (open > 0) {
+            log.warn("shutdown: closing {} client connections still open", open);
         }
         frontend.close();
         health.close();

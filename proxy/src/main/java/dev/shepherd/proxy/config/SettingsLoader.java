@@ -102,6 +102,7 @@ public final class SettingsLoader {
                 in.transportOrAuto("shepherd.transport"),
                 // Netty sizes reads from a table of powers of two and would round any other maximum down.
                 in.powerOfTwoBytesInRange("shepherd.read-buffer-size", 1024, 16 << 20),
+                in.positiveDuration("shepherd.shutdown-timeout"),
                 workers,
                 backends,
                 healthCheck,

@@ -26,6 +26,7 @@ public record ShepherdSettings(
         int eventLoopThreads,
         Transport transport,
         int readBufferSize,
+        Duration shutdownTimeout,
         WorkerSettings workers,
         List<Endpoint> backends,
         HealthCheckSettings healthCheck,
@@ -35,6 +36,7 @@ public record ShepherdSettings(
         requireNonNull(balance, "balance");
         requireNonNull(connectTimeout, "connectTimeout");
         requireNonNull(idleTimeout, "idleTimeout");
+        requireNonNull(shutdownTimeout, "shutdownTimeout");
         requireNonNull(proxyProtocol, "proxyProtocol");
         requireNonNull(workers, "workers");
         backends = List.copyOf(requireNonNull(backends, "backends"));

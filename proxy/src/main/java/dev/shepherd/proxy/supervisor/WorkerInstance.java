@@ -137,6 +137,15 @@ final class WorkerInstance {
         return exited;
     }
 
+    /** SIGKILL now, when the edge's own stop has run out of time; the exit is still a planned stop. */
+    void killNow() {
+        if (process != null && state != EndpointState.STOPPED) {
+            log.warn("{} still running when shutdown-timeout ran out: SIGKILL", name());
+            planned = true;
+            process.kill();
+        }
+    }
+
     /** Admin state, as an operator sets it; an instance being stopped stays drained. */
     void setAdminState(AdminState wanted) {
         if (member != null && stop == null) {

@@ -180,6 +180,16 @@ final class WorkerSlot {
         return stopped;
     }
 
+    /** SIGKILL to whatever instance still runs: the edge's stop ran out of time. */
+    void killNow() {
+        if (current != null) {
+            current.killNow();
+        }
+        if (next != null) {
+            next.killNow();
+        }
+    }
+
     private CompletableFuture<Replacement> respawnNow() {
         if (current != null) {
             return CompletableFuture.failedFuture(new IllegalStateException(

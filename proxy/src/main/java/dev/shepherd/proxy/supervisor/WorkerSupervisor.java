@@ -203,18 +203,36 @@ public final class WorkerSupervisor implements AutoCloseable {
 
     /**
      * Stops every worker (drain, shutdown request, {@code stop-timeout}, SIGTERM,
-     * {@code kill-timeout}, SIGKILL) and waits for them.
+     * {@code kill-timeout}, SIGKILL) and waits for them, with {@code drain + stop + kill} timeouts
+     * and 5 s to spare.
      */
     @Override
     public void close() {
-        Duration limit = settings.drainTimeout().plus(settings.stopTimeout()).plus(settings.killTimeout()).plusSeconds(5);
+        close(settings.drainTimeout().plus(settings.stopTimeout()).plus(settings.killTimeout()).plusSeconds(5));
+    }
+
+    /**
+     * Stops every worker as {@link #close()} does, within {@code budget}: the workers still running
+     * when it runs out get SIGKILL at once, and are waited for 2 s more.
+     */
+    public void close(Duration budget) {
         try {
-            onLoop(() -> CompletableFuture.allOf(slots.stream().map(WorkerSlot::stop).toArray(CompletableFuture[]::new)))
-                    .get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture<Void> stopped = onLoop(() -> CompletableFuture.allOf(
+                    slots.stream().map(WorkerSlot::stop).toArray(CompletableFuture[]::new)));
+            try {
+                stopped.get(Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                List<String> running = status().stream().filter(w -> w.pid().isPresent())
+                        .map(w -> "worker " + w.id() + " (pid " + w.pid().getAsLong() + ", " + w.state() + ")").toList();
+                log.error("shutdown: {} ms are up and {} still run: SIGKILL to each: {}", budget.toMillis(),
+                        running.size(), running);
+                loop.execute(() -> slots.forEach(WorkerSlot::killNow));
+                stopped.get(2, TimeUnit.SECONDS);
+            }
             // One more turn of the loop: the status published after it shows every worker stopped.
             onLoop(() -> CompletableFuture.completedFuture(null)).get(1, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
-            log.error("workers still running {} ms after the stop began: {}", limit.toMillis(), status());
+            log.error("workers still running after SIGKILL: {}", status());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | RuntimeException e) {

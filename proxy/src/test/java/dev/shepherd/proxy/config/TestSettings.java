@@ -34,7 +34,7 @@ public final class TestSettings {
         ShepherdSettings s = sidecar(keys);
         return new ShepherdSettings(new ListenSpec("127.0.0.1", 0), s.balance(), s.connectTimeout(), s.connectAttempts(),
                 s.idleTimeout(), s.maxConnections(), s.maxConnectionsPerEndpoint(), s.proxyProtocol(), s.eventLoopThreads(),
-                s.transport(), s.readBufferSize(), s.workers(), backends, s.healthCheck(),
+                s.transport(), s.readBufferSize(), s.shutdownTimeout(), s.workers(), backends, s.healthCheck(),
                 new AdminSettings(new ListenSpec("127.0.0.1", 0), s.admin().token()));
     }
 }
