@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +41,8 @@ public final class Worker {
     private final Thread shutdownThread = new Thread(this::runShutdownHooks, "shepherd-worker-shutdown");
     private volatile boolean exitOnDisconnect = true;
     private volatile long stopDeadlineNanos; // set by Shepherd's shutdown request
+    private volatile boolean exiting; // the JVM runs its shutdown hooks
+    private final CountDownLatch stopGranted = new CountDownLatch(1); // Shepherd's shutdown request came
 
     private Worker(String id, int port, ControlChannel channel) {
         this.id = id;
@@ -185,6 +189,13 @@ public final class Worker {
     /** What a shutdown hook is told it has when no deadline came with the stop. */
     public static final Duration DEFAULT_STOP_TIME = Duration.ofSeconds(5);
 
+    /**
+     * How long a worker stopped from outside (SIGTERM) waits for Shepherd to drain it before it
+     * stops anyway: Shepherd's answer comes once the worker's open connections have ended, up to
+     * {@code workers.drain-timeout}.
+     */
+    public static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
+
     /** Whether the JVM exits when the control channel closes without a shutdown request (default true). */
     public void exitOnDisconnect(boolean exit) {
         exitOnDisconnect = exit;
@@ -204,13 +215,17 @@ public final class Worker {
         stopDeadlineNanos = System.nanoTime() + deadline.toNanos();
         ControlChannel.log.log(System.Logger.Level.INFO,
                 "worker " + id + ": Shepherd asks to stop within " + deadline.toMillis() + " ms");
-        // exit() runs the shutdown hooks; it must not run on the reader thread, which it would wait for.
-        Thread exit = new Thread(() -> System.exit(0), "shepherd-worker-exit");
-        exit.start();
+        stopGranted.countDown();
+        if (!exiting) {
+            // exit() runs the shutdown hooks; it must not run on the reader thread, which it would wait for.
+            Thread exit = new Thread(() -> System.exit(0), "shepherd-worker-exit");
+            exit.start();
+        }
     }
 
     private void disconnected() {
-        if (exitOnDisconnect) {
+        stopGranted.countDown(); // nobody left to drain us
+        if (exitOnDisconnect && !exiting) {
             ControlChannel.log.log(System.Logger.Level.WARNING,
                     "worker " + id + ": the control channel to Shepherd closed; exiting");
             new Thread(() -> System.exit(1), "shepherd-worker-exit").start();
@@ -218,6 +233,10 @@ public final class Worker {
     }
 
     private void runShutdownHooks() {
+        exiting = true;
+        if (channel != null && stopDeadlineNanos == 0) {
+            waitToBeDrained();
+        }
         long deadline = stopDeadlineNanos;
         for (Consumer<Duration> hook : shutdownHooks) {
             Duration left = deadline == 0 ? DEFAULT_STOP_TIME
@@ -230,6 +249,29 @@ public final class Worker {
         }
         if (channel != null) {
             channel.close();
+        }
+    }
+
+    /**
+     * Stopped from outside (SIGTERM, {@code System.exit}): the listener stays open until Shepherd
+     * has stopped sending new connections and the open ones have ended; Shepherd then sends its
+     * shutdown request. Without an answer within {@link #DRAIN_WAIT}, the worker stops anyway.
+     */
+    private void waitToBeDrained() {
+        try {
+            channel.send(Frame.stopping());
+        } catch (RuntimeException closed) {
+            return; // no Shepherd to drain us: stop now
+        }
+        ControlChannel.log.log(System.Logger.Level.INFO,
+                "worker " + id + ": stopping; Shepherd drains it first (up to " + DRAIN_WAIT.toMillis() + " ms)");
+        try {
+            if (!stopGranted.await(DRAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                ControlChannel.log.log(System.Logger.Level.WARNING,
+                        "worker " + id + ": no word from Shepherd within " + DRAIN_WAIT.toMillis() + " ms; stopping");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -282,6 +282,21 @@ final class WorkerInstance {
         }
     }
 
+    /**
+     * The worker was told to stop by someone else (a SIGTERM from an operator, a script, a
+     * container runtime) and waits for the edge: drain it, then send the stop request. Its exit is
+     * not planned by the edge: the slot respawns it.
+     */
+    private void stoppingByItself() {
+        if (stop != null || killCause != null || state == EndpointState.STOPPING || state == EndpointState.STOPPED) {
+            return;
+        }
+        log.info("{} is stopping by itself (a signal from outside the edge): draining it before it exits", name());
+        cancelTimers();
+        stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
+        stop.start();
+    }
+
     private void controlClosed() {
         if (stop != null || state == EndpointState.STOPPING || state == EndpointState.STOPPED) {
             return;
@@ -365,6 +380,7 @@ final class WorkerInstance {
         public void onFrame(Frame frame) {
             switch (frame.type()) {
                 case READY -> context.loop().execute(WorkerInstance.this::readySaid);
+                case STOPPING -> context.loop().execute(WorkerInstance.this::stoppingByItself);
                 // On its own thread: a slow application handler must not hold up the heartbeats read here.
                 case MESSAGE -> context.messages().execute(() -> context.messageHandler().accept(id, frame.payload()));
                 case HEARTBEAT -> { } // its time is all that counts, and the socket noted it

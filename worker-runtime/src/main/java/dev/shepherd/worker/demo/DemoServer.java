@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DemoServer {
     private final HttpServer server;
     private final ExecutorService executor;
+    static final Duration LINGER = Duration.ofMillis(250);
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean stopping;
 
@@ -43,13 +45,17 @@ final class DemoServer {
 
     /**
      * Stops gracefully: from now on every response carries {@code Connection: close}; once the
-     * requests in progress are answered (or {@code limit} has passed) the listener and every
-     * connection, idle keep-alive ones included, are closed.
+     * requests in progress are answered and {@link #LINGER} has passed (or {@code limit} has) the
+     * listener and every connection, idle keep-alive ones included, are closed. The linger lets a
+     * keep-alive client in mid-conversation get its {@code Connection: close} answer and close
+     * first, rather than have its next request meet the close.
      */
     void stop(Duration limit) {
         stopping = true;
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        long now = System.nanoTime();
+        long deadline = now + limit.toNanos();
+        long lingerEnd = now + Math.min(LINGER.toNanos(), limit.toNanos() / 2);
+        while ((inFlight.get() > 0 || System.nanoTime() < lingerEnd) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

@@ -15,6 +15,7 @@ import java.util.Locale;
  * ready                 worker to supervisor: my port is bound, send me traffic
  * heartbeat             worker to supervisor: I am alive (every SHEPHERD_HEARTBEAT_INTERVAL ms)
  * message TEXT          either way: an application message
+ * stopping              worker to supervisor: I was told to stop (a signal): drain me, then say shutdown
  * shutdown MILLIS       supervisor to worker: stop gracefully within MILLIS milliseconds
  * </pre>
  */
@@ -23,7 +24,7 @@ public record Frame(Type type, String payload) {
     public static final int MAX_BYTES = 64 * 1024;
 
     public enum Type {
-        READY, HEARTBEAT, MESSAGE, SHUTDOWN;
+        READY, HEARTBEAT, MESSAGE, STOPPING, SHUTDOWN;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -44,6 +45,10 @@ public record Frame(Type type, String payload) {
 
     public static Frame ready() {
         return new Frame(Type.READY, "");
+    }
+
+    public static Frame stopping() {
+        return new Frame(Type.STOPPING, "");
     }
 
     public static Frame heartbeat() {

@@ -13,6 +13,12 @@ class FrameTest {
     void framesWithoutPayloadAreTheirTypeName() {
         assertThat(wire(Frame.ready())).isEqualTo("ready\n");
         assertThat(wire(Frame.heartbeat())).isEqualTo("heartbeat\n");
+        assertThat(wire(Frame.stopping())).isEqualTo("stopping\n");
+    }
+
+    @Test
+    void stoppingSurvivesTheTrip() throws Exception {
+        assertThat(Frame.decode("stopping")).isEqualTo(Frame.stopping());
     }
 
     @Test
