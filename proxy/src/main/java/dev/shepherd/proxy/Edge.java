@@ -7,6 +7,7 @@ import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.StaticBackend;
 import dev.shepherd.proxy.frontend.FrontendServer;
 import dev.shepherd.proxy.health.HealthMonitor;
+import dev.shepherd.proxy.metrics.EdgeMetrics;
 import dev.shepherd.proxy.operations.Operations;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import dev.shepherd.proxy.admin.AdminServer;
@@ -44,6 +45,7 @@ public final class Edge implements AutoCloseable {
     private final List<StaticBackend> backends = new ArrayList<>();
     private final Operations operations;
     private final AdminServer admin;
+    private final EdgeMetrics metrics;
     private final InetSocketAddress adminAddress;
 
     private Edge(ShepherdSettings settings) throws InterruptedException {
@@ -60,9 +62,10 @@ public final class Edge implements AutoCloseable {
         try {
             workers = settings.workers().count() > 0 ? WorkerSupervisor.create(settings.workers(), group, health) : null;
             operations = new Operations(workers, backends, group);
+            metrics = new EdgeMetrics(registry, group, workers);
             // Both ports before any worker is spawned, the admin API first: once the front proxy
             // accepts, a flood of clients could leave no descriptor for the admin API's event loop.
-            admin = new AdminServer(settings.admin(), operations, this::edgeStatus, registry::scrape);
+            admin = new AdminServer(settings.admin(), operations, this::edgeStatus, metrics::scrape);
             adminAddress = admin.start();
             address = frontend.start();
             if (workers != null) {
@@ -174,6 +177,7 @@ public final class Edge implements AutoCloseable {
         }
         frontend.close();
         health.close();
+        metrics.close();
         log.info("stopped");
     }
 }

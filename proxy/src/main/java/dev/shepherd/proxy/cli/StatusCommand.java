@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Show a running edge's workers and endpoints (from its admin API).")
 final class StatusCommand implements Callable<Integer> {
     private static final String[] HEADER = {"id", "kind", "pid", "port", "state", "health", "weight", "conns", "total",
-            "restarts", "uptime", "last exit"};
+            "restarts", "uptime", "mem", "cpu", "last exit"};
 
     @ParentCommand
     ShepherdCommand parent;
@@ -54,6 +55,8 @@ final class StatusCommand implements Callable<Integer> {
                 e.path("port").asText(), e.path("state").asText(), e.path("health").asText(), e.path("weight").asText(),
                 e.path("activeConnections").asText(), e.path("totalConnections").asText(),
                 worker ? e.path("restarts").asText() : "-", worker && !e.path("pid").isNull() ? duration(e.path("uptimeMs").asLong()) : "-",
+                e.path("rssBytes").isNumber() ? e.path("rssBytes").asLong() / (1024 * 1024) + "MB" : "-",
+                e.path("cpuSeconds").isNumber() ? String.format(Locale.ROOT, "%.1fs", e.path("cpuSeconds").asDouble()) : "-",
                 e.path("lastExit").isNull() ? "-" : e.path("lastExit").asText()});
         }
         print(out, rows);

@@ -90,6 +90,11 @@ public final class EndpointGroup implements EndpointLoad {
         }
     }
 
+    /** Every member now, in the order added. */
+    public synchronized List<Member> members() {
+        return List.copyOf(order);
+    }
+
     /** Every endpoint as it is now, in the order added. */
     public synchronized List<EndpointStatus> status() {
         return order.stream().map(Member::status).toList();
@@ -176,6 +181,11 @@ public final class EndpointGroup implements EndpointLoad {
         /** What the health checks last said, for status: {@code passing}, {@code failing (2/3): HTTP 500}. */
         public void setHealth(String health) {
             this.health = requireNonNull(health, "health");
+        }
+
+        /** {@code worker} or {@code static}. */
+        public String kind() {
+            return kind;
         }
 
         public String health() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shepherd.proxy.endpoint.EndpointState;
 import dev.shepherd.proxy.endpoint.EndpointStatus;
+import dev.shepherd.proxy.supervisor.ProcStats;
 import dev.shepherd.proxy.supervisor.WorkerStatus;
 
 /**
@@ -17,9 +18,11 @@ import dev.shepherd.proxy.supervisor.WorkerStatus;
  * @param restarts a worker slot's respawns since the edge started; 0 for a static endpoint
  * @param lastExit how a worker slot's last process ended, {@code null} if none has
  * @param uptimeMs how long the worker's process has run; 0 for a static endpoint
+ * @param rssBytes the worker process's resident memory (/proc), {@code null} for a static endpoint or no process
+ * @param cpuSeconds the CPU time the worker's process has used (/proc), likewise
  */
 public record EndpointReport(String id, String kind, int port, Long pid, EndpointState state, String health, int weight,
-        int activeConnections, long totalConnections, int restarts, String lastExit, long uptimeMs) {
+        int activeConnections, long totalConnections, int restarts, String lastExit, long uptimeMs, Long rssBytes, Double cpuSeconds) {
     public EndpointReport {
         requireNonNull(id, "id");
         requireNonNull(kind, "kind");
@@ -28,13 +31,15 @@ public record EndpointReport(String id, String kind, int port, Long pid, Endpoin
     }
 
     static EndpointReport of(WorkerStatus w) {
+        ProcStats proc = w.pid().isPresent() ? ProcStats.of(w.pid().getAsLong()).orElse(null) : null;
         return new EndpointReport(w.id(), "worker", w.port(), w.pid().isPresent() ? w.pid().getAsLong() : null, w.state(),
                 w.health(), w.weight(), w.activeConnections(), w.totalConnections(), w.restarts(),
-                w.lastExit() == null ? null : w.lastExit().description(), w.uptime().toMillis());
+                w.lastExit() == null ? null : w.lastExit().description(), w.uptime().toMillis(),
+                proc == null ? null : proc.rssBytes(), proc == null ? null : proc.cpuSeconds());
     }
 
     static EndpointReport of(EndpointStatus s) {
         return new EndpointReport(s.endpoint().id(), s.kind(), s.endpoint().port(), null, s.state(), s.health(), s.weight(),
-                s.activeConnections(), s.totalConnections(), 0, null, 0);
+                s.activeConnections(), s.totalConnections(), 0, null, 0, null, null);
     }
 }

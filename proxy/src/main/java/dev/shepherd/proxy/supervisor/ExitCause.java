@@ -4,19 +4,46 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Why a worker's process ended, or why it never started, in words for logs and status.
  *
+ * @param kind the cause in a word, for metrics tags
  * @param description what happened, e.g. {@code exit code 1} or {@code hung: no heartbeat for 10012 ms, killed}
  */
-public record ExitCause(String description) {
+public record ExitCause(Kind kind, String description) {
+
+    /** The causes a metric counts restarts by. */
+    public enum Kind {
+        /** It exited by itself with a code. */
+        EXIT_CODE,
+        /** A signal ended it (not sent by the edge's own stop). */
+        SIGNAL,
+        /** Its heartbeats stopped: the edge killed it. */
+        HUNG,
+        /** Not UP within ready-timeout: the edge killed it. */
+        NOT_READY,
+        /** Unhealthy past unhealthy-restart-after: the edge restarted it. */
+        UNHEALTHY,
+        /** It could not be started at all. */
+        START_FAILED,
+        /** The edge stopped it on purpose (a stop, a replacement, a scale-down). */
+        REQUESTED;
+
+        /** The tag value: {@code not_ready}. */
+        public String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     private static final Map<Integer, String> SIGNALS = Map.of(
             1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 4, "SIGILL", 6, "SIGABRT",
             8, "SIGFPE", 9, "SIGKILL", 11, "SIGSEGV", 13, "SIGPIPE", 15, "SIGTERM");
 
     public ExitCause {
+        requireNonNull(kind, "kind");
         requireNonNull(description, "description");
     }
 
@@ -27,30 +54,38 @@ public record ExitCause(String description) {
     static ExitCause exited(int code) {
         int signal = code - 128;
         if (signal > 0 && signal < 65) {
-            return new ExitCause("exit code " + code + " (signal " + signal
+            return new ExitCause(Kind.SIGNAL, "exit code " + code + " (signal " + signal
                     + (SIGNALS.containsKey(signal) ? ", " + SIGNALS.get(signal) : "") + ")");
         }
-        return new ExitCause("exit code " + code);
+        return new ExitCause(Kind.EXIT_CODE, "exit code " + code);
     }
 
     static ExitCause stopped(int code) {
-        return new ExitCause("stopped by Shepherd, exit code " + code);
+        return new ExitCause(Kind.REQUESTED, "stopped by Shepherd, exit code " + code);
     }
 
     static ExitCause missedHeartbeats(Duration silence) {
-        return new ExitCause("hung: no heartbeat for " + silence.toMillis() + " ms, killed");
+        return new ExitCause(Kind.HUNG, "hung: no heartbeat for " + silence.toMillis() + " ms, killed");
     }
 
     static ExitCause notReady(Duration readyTimeout) {
-        return new ExitCause("not UP within " + readyTimeout.toMillis() + " ms, killed");
+        return new ExitCause(Kind.NOT_READY, "not UP within " + readyTimeout.toMillis() + " ms, killed");
     }
 
     static ExitCause cannotStart(List<String> command, String why) {
-        return new ExitCause("cannot start " + command + ": " + why);
+        return new ExitCause(Kind.START_FAILED, "cannot start " + command + ": " + why);
     }
 
     static ExitCause portInUse(int port) {
-        return new ExitCause("port " + port + " is already in use by another process");
+        return new ExitCause(Kind.START_FAILED, "port " + port + " is already in use by another process");
+    }
+
+    static ExitCause startFailed(String why) {
+        return new ExitCause(Kind.START_FAILED, why);
+    }
+
+    static ExitCause unhealthy(Duration grace) {
+        return new ExitCause(Kind.UNHEALTHY, "unhealthy for " + grace.toMillis() + " ms, restarted");
     }
 
     @Override

@@ -85,14 +85,15 @@ final class WorkerInstance {
     }
 
     /** The status row of this instance. */
-    WorkerStatus status(int restarts, ExitCause lastExit) {
+    WorkerStatus status(int restarts, Map<ExitCause.Kind, Integer> restartsByCause, ExitCause lastExit) {
         EndpointState shown = state == EndpointState.UP && member != null && member.adminState() == AdminState.DRAIN
                 ? EndpointState.DRAINING : state;
         return new WorkerStatus(id, port, process == null ? OptionalLong.empty() : OptionalLong.of(process.pid()), shown,
                 member == null ? "not checked yet" : member.health(),
                 member == null ? 0 : member.weight(),
                 member == null ? 0 : member.activeConnections(), member == null ? 0 : member.totalConnections(),
-                restarts, process == null ? Duration.ZERO : process.uptime(context.loop().nanoTime()), lastExit);
+                restarts, restartsByCause, process == null ? Duration.ZERO : process.uptime(context.loop().nanoTime()),
+                lastExit);
     }
 
     /** Starts the process; a start that fails completes {@link #exited()} with the reason at once. */
@@ -101,7 +102,7 @@ final class WorkerInstance {
         try {
             control = ControlSocket.bind(id, context.socketDir().resolve("worker-" + id + "-" + generation + ".sock"));
         } catch (IOException e) {
-            failedStart(new ExitCause("cannot create its control socket: " + e.getMessage()));
+            failedStart(ExitCause.startFailed("cannot create its control socket: " + e.getMessage()));
             return;
         }
         Process started;
@@ -249,7 +250,7 @@ final class WorkerInstance {
     private void restartUnhealthy(Duration grace) {
         if (state == EndpointState.UNHEALTHY && stop == null) {
             log.warn("{} has been UNHEALTHY for {} ms: restarting it", name(), grace.toMillis());
-            killCause = new ExitCause("unhealthy for " + grace.toMillis() + " ms, restarted");
+            killCause = ExitCause.unhealthy(grace);
             cancelTimers();
             stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
             stop.start();

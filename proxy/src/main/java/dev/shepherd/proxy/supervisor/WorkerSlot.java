@@ -5,7 +5,9 @@ import dev.shepherd.proxy.endpoint.DrainStarted;
 import dev.shepherd.proxy.endpoint.EndpointState;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ final class WorkerSlot {
     private AdminState admin = AdminState.READY;
     private ExitCause lastExit;
     private int restarts;
+    private final Map<ExitCause.Kind, Integer> restartsByCause = new EnumMap<>(ExitCause.Kind.class);
     private int generation;
     private boolean stopWanted;
     private SupervisorLoop.Scheduled respawn = SupervisorLoop.Scheduled.NONE;
@@ -48,10 +51,10 @@ final class WorkerSlot {
     /** The serving instance's row (or the slot's, between instances), then the replacement's. */
     List<WorkerStatus> status() {
         List<WorkerStatus> rows = new ArrayList<>(2);
-        rows.add(current != null ? current.status(restarts, lastExit)
-                : WorkerStatus.between(id, homePort, between, restarts, lastExit));
+        rows.add(current != null ? current.status(restarts, restartsByCause, lastExit)
+                : WorkerStatus.between(id, homePort, between, restarts, restartsByCause, lastExit));
         if (next != null) {
-            rows.add(next.status(restarts, lastExit));
+            rows.add(next.status(restarts, restartsByCause, lastExit));
         }
         return rows;
     }
@@ -104,7 +107,7 @@ final class WorkerSlot {
             return respawnNow();
         }
         WorkerInstance old = current;
-        long oldPid = old.status(restarts, lastExit).pid().orElse(-1);
+        long oldPid = old.status(restarts, restartsByCause, lastExit).pid().orElse(-1);
         int port;
         try {
             port = context.ports().takeSpare(homePort);
@@ -126,7 +129,7 @@ final class WorkerSlot {
                 current = replacement;
             }
             old.stop();
-            long newPid = replacement.status(restarts, lastExit).pid().orElse(-1);
+            long newPid = replacement.status(restarts, restartsByCause, lastExit).pid().orElse(-1);
             log.info("worker {}: pid {} on port {} replaces pid {}, which is drained and stopped", id, newPid, port, oldPid);
             return new Replacement(id, oldPid, newPid, port);
         });
@@ -142,7 +145,7 @@ final class WorkerSlot {
             return new DrainStarted(0, CompletableFuture.completedFuture(null));
         }
         current.setAdminState(admin);
-        int open = current.status(restarts, lastExit).activeConnections();
+        int open = current.status(restarts, restartsByCause, lastExit).activeConnections();
         log.info("worker {} DRAINING: out of rotation by request, {} open connections go on", id, open);
         return new DrainStarted(open, current.whenIdle());
     }
@@ -206,7 +209,7 @@ final class WorkerSlot {
             if (failure != null) {
                 throw new ReplacementFailedException("worker " + id + " did not come UP: " + failure.getMessage());
             }
-            return new Replacement(id, -1, spawned.status(restarts, lastExit).pid().orElse(-1), spawned.port());
+            return new Replacement(id, -1, spawned.status(restarts, restartsByCause, lastExit).pid().orElse(-1), spawned.port());
         });
     }
 
@@ -217,7 +220,7 @@ final class WorkerSlot {
             try {
                 port = context.ports().takeSpare(homePort);
             } catch (IllegalStateException e) {
-                failedStart(new ExitCause(e.getMessage()));
+                failedStart(ExitCause.startFailed(e.getMessage()));
                 return null;
             }
         } else if (!context.ports().take(homePort)) {
@@ -285,6 +288,7 @@ final class WorkerSlot {
         }
         between = EndpointState.BACKOFF;
         restarts++;
+        restartsByCause.merge(lastExit.kind(), 1, Integer::sum);
         log.info("worker {}: respawning in {} ms (restart {} within the window)", id, delay.toMillis(), policy.recentRestarts());
         respawn = context.loop().schedule(delay, () -> {
             if (!stopWanted && current == null) {

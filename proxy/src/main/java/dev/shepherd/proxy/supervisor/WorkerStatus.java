@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shepherd.proxy.endpoint.EndpointState;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -14,21 +15,25 @@ import java.util.OptionalLong;
  * @param health what the health checks last said
  * @param weight its share of new connections, 0..100 (slow start ramps it up)
  * @param restarts respawns of the slot since the edge started
+ * @param restartsByCause the same, by the cause of the exit that led to each
  * @param uptime how long the process has run, zero without one
  * @param lastExit how the slot's last process ended, {@code null} if none has
  */
 public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState state, String health, int weight,
-        int activeConnections, long totalConnections, int restarts, Duration uptime, ExitCause lastExit) {
+        int activeConnections, long totalConnections, int restarts, Map<ExitCause.Kind, Integer> restartsByCause,
+        Duration uptime, ExitCause lastExit) {
     public WorkerStatus {
         requireNonNull(id, "id");
         requireNonNull(pid, "pid");
         requireNonNull(state, "state");
         requireNonNull(health, "health");
         requireNonNull(uptime, "uptime");
+        restartsByCause = Map.copyOf(requireNonNull(restartsByCause, "restartsByCause"));
     }
 
     /** A slot with no process. */
-    static WorkerStatus between(String id, int port, EndpointState state, int restarts, ExitCause lastExit) {
-        return new WorkerStatus(id, port, OptionalLong.empty(), state, "no process", 0, 0, 0, restarts, Duration.ZERO, lastExit);
+    static WorkerStatus between(String id, int port, EndpointState state, int restarts,
+            Map<ExitCause.Kind, Integer> restartsByCause, ExitCause lastExit) {
+        return new WorkerStatus(id, port, OptionalLong.empty(), state, "no process", 0, 0, 0, restarts, restartsByCause, Duration.ZERO, lastExit);
     }
 }

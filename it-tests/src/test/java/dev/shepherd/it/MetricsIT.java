@@ -1,0 +1,65 @@
+package dev.shepherd.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** /metrics and /status of the real jar, read back after real traffic and a kill -9. */
+class MetricsIT {
+    private static final Duration START = Duration.ofSeconds(30);
+
+    @Test
+    void trafficAndARestartShowInTheMetricsAndTheStatus() throws Exception {
+        int listen = FreePort.reserve();
+        int adminPort = FreePort.reserve();
+        int firstPort = FreePort.reserveRange(2);
+        AdminClient admin = new AdminClient(adminPort);
+        try (JavaProcess edge = JavaProcess.shepherd(List.of("-Dshepherd.listen.host=127.0.0.1",
+                "-Dshepherd.listen.port=" + listen, "-Dshepherd.admin.port=" + adminPort,
+                "-Dshepherd.workers.first-port=" + firstPort))) {
+            edge.awaitLine("worker 0 (pid", START);
+            edge.awaitLine("worker 1 (pid", START);
+            for (int i = 0; i < 10; i++) {
+                assertThat(Http.get(listen)).startsWith("HTTP/1.1 200");
+            }
+            long victim = admin.workers().get(0).path("pid").asLong();
+            ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+            long deadline = System.nanoTime() + START.toNanos();
+            JsonNode worker0 = admin.workers().get(0);
+            while (!(worker0.path("restarts").asInt() == 1 && worker0.path("state").asText().equals("UP"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                worker0 = admin.workers().get(0);
+            }
+            assertThat(worker0.path("lastExit").asText()).isEqualTo("exit code 137 (signal 9, SIGKILL)");
+            assertThat(worker0.path("pid").asLong()).isNotEqualTo(victim);
+            assertThat(worker0.path("rssBytes").asLong()).isGreaterThan(10L << 20);
+
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + adminPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(value(metrics, "shepherd_endpoint_connections_total{endpoint=\"1\",kind=\"worker\",port=\"" + (firstPort + 1) + "\"}"))
+                    .as("round-robin: half of the 10").isEqualTo(5.0);
+            assertThat(value(metrics, "shepherd_endpoint_connections_total{endpoint=\"0\",kind=\"worker\",port=\"" + firstPort + "\"}"))
+                    .as("the respawned worker's endpoint starts from 0").isEqualTo(0.0);
+            assertThat(value(metrics, "shepherd_worker_restarts_total{cause=\"signal\",worker=\"0\"}")).isEqualTo(1.0);
+            assertThat(value(metrics, "shepherd_worker_restarts_total{cause=\"signal\",worker=\"1\"}")).isEqualTo(0.0);
+            assertThat(value(metrics, "shepherd_worker_memory_resident_bytes{worker=\"0\"}")).isGreaterThan(10 << 20);
+            assertThat(value(metrics, "shepherd_connections_active")).isEqualTo(0.0);
+            assertThat(metrics).contains("jvm_memory_used_bytes{").contains("shepherd_netty_direct_memory_bytes");
+        }
+    }
+
+    /** The value of the series {@code series} (name and tags as Prometheus prints them). */
+    private static double value(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no series " + series + " in:\n" + metrics));
+    }
+}
