@@ -60,6 +60,11 @@ class ZeroDowntimeIT {
             }
             assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
             assertThat(upDuringTheRoll).isNotEmpty().allMatch(up -> up >= 3);
+            // The replaced instances are listed (DRAINING, STOPPING) until they have exited.
+            long deadline = System.nanoTime() + START.toNanos();
+            while (admin.workers().size() > 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             List<Long> after = pids(admin);
             assertThat(after).hasSize(3).doesNotContainAnyElementsOf(before);
             edge.awaitLine("replaces pid " + before.get(2) + ", which is drained and stopped", START);

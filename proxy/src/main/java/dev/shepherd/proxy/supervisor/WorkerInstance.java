@@ -86,8 +86,12 @@ final class WorkerInstance {
 
     /** The status row of this instance. */
     WorkerStatus status(int restarts, Map<ExitCause.Kind, Integer> restartsByCause, ExitCause lastExit) {
-        EndpointState shown = state == EndpointState.UP && member != null && member.adminState() == AdminState.DRAIN
-                ? EndpointState.DRAINING : state;
+        EndpointState shown = state;
+        if (stop != null && state != EndpointState.STOPPED) {
+            shown = member.state() == EndpointState.STOPPING ? EndpointState.STOPPING : EndpointState.DRAINING;
+        } else if (state == EndpointState.UP && member != null && member.adminState() == AdminState.DRAIN) {
+            shown = EndpointState.DRAINING;
+        }
         return new WorkerStatus(id, port, process == null ? OptionalLong.empty() : OptionalLong.of(process.pid()), shown,
                 member == null ? "not checked yet" : member.health(),
                 member == null ? 0 : member.weight(),
@@ -167,7 +171,7 @@ final class WorkerInstance {
 
     /** A worker that links worker-runtime and sent nothing for {@code heartbeat.timeout} is hung: killed. */
     void checkHeartbeat(long nowNanos) {
-        if (process == null || killCause != null || !process.control().connected()
+        if (process == null || killCause != null || stop != null || !process.control().connected()
                 || state == EndpointState.STOPPING || state == EndpointState.STOPPED) {
             return;
         }
@@ -198,7 +202,7 @@ final class WorkerInstance {
 
     /** UP needs both keys: `ready` (or no control channel at all) and passing health checks. */
     private void admitIfReady() {
-        if (state != EndpointState.STARTING || !healthy) {
+        if (state != EndpointState.STARTING || !healthy || stop != null || killCause != null) {
             return;
         }
         boolean linksRuntime = process.control().connected();
@@ -276,7 +280,7 @@ final class WorkerInstance {
     }
 
     private void readySaid() {
-        if (state == EndpointState.STARTING) {
+        if (state == EndpointState.STARTING && stop == null) {
             saidReady = true;
             check.checkNow(); // no need to wait for the next scheduled check
             admitIfReady();

@@ -28,6 +28,7 @@ final class WorkerSlot {
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private WorkerInstance current;
     private WorkerInstance next; // a replacement under way
+    private final List<WorkerInstance> retiring = new ArrayList<>(); // replaced, draining and stopping
     private EndpointState between = EndpointState.STARTING; // the slot's state while it has no instance
     private AdminState admin = AdminState.READY;
     private ExitCause lastExit;
@@ -56,6 +57,7 @@ final class WorkerSlot {
         if (next != null) {
             rows.add(next.status(restarts, restartsByCause, lastExit));
         }
+        retiring.forEach(old -> rows.add(old.status(restarts, restartsByCause, lastExit)));
         return rows;
     }
 
@@ -70,6 +72,10 @@ final class WorkerSlot {
      * @param slowStart whether it joins a warm flock (a scale-up), not the edge's start
      */
     CompletableFuture<Void> start(boolean slowStart) {
+        if (current != null || stopWanted) {
+            // Already started (a restart by request came first), or stopping: nothing to spawn.
+            return current != null ? current.up() : CompletableFuture.completedFuture(null);
+        }
         WorkerInstance first = spawn(slowStart);
         return first != null ? first.up()
                 : CompletableFuture.failedFuture(new ReplacementFailedException("worker " + id + ": " + lastExit));
@@ -128,7 +134,9 @@ final class WorkerSlot {
             if (current == old) {
                 current = replacement;
             }
-            old.stop();
+            retiring.add(old);
+            old.stop().thenRun(() -> retiring.remove(old)); // completed on the loop
+
             long newPid = replacement.status(restarts, restartsByCause, lastExit).pid().orElse(-1);
             log.info("worker {}: pid {} on port {} replaces pid {}, which is drained and stopped", id, newPid, port, oldPid);
             return new Replacement(id, oldPid, newPid, port);
@@ -166,6 +174,7 @@ final class WorkerSlot {
         stopWanted = true;
         respawn.cancel();
         List<CompletableFuture<?>> exits = new ArrayList<>();
+        retiring.forEach(old -> exits.add(old.exited()));
         if (next != null) {
             exits.add(next.stop());
         }
@@ -185,6 +194,7 @@ final class WorkerSlot {
 
     /** SIGKILL to whatever instance still runs: the edge's stop ran out of time. */
     void killNow() {
+        retiring.forEach(WorkerInstance::killNow);
         if (current != null) {
             current.killNow();
         }

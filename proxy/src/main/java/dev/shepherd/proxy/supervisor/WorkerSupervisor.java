@@ -108,8 +108,8 @@ public final class WorkerSupervisor implements AutoCloseable {
     /** Replaces worker {@code id} without lowering capacity (see {@link WorkerSlot#replace()}). */
     public CompletableFuture<Replacement> restart(String id) {
         return onLoop(() -> {
-            if (rolling) {
-                throw new IllegalStateException("a rolling restart of every worker is under way");
+            if (rolling || scaling) {
+                throw new IllegalStateException("a " + (rolling ? "rolling restart of every worker" : "scale") + " is under way");
             }
             return slot(id).replace();
         });
@@ -122,8 +122,9 @@ public final class WorkerSupervisor implements AutoCloseable {
      */
     public CompletableFuture<List<Replacement>> reload() {
         return onLoop(() -> {
-            if (rolling) {
-                throw new IllegalStateException("a rolling restart of every worker is already under way");
+            if (rolling || scaling) {
+                throw new IllegalStateException(rolling ? "a rolling restart of every worker is already under way"
+                        : "a scale is under way");
             }
             rolling = true;
             List<Replacement> done = new ArrayList<>();
@@ -253,6 +254,10 @@ public final class WorkerSupervisor implements AutoCloseable {
     /** Runs {@code command} on the loop; its future, or its exception as a failed one. */
     private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> command) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        if (executor.isShutdown()) {
+            result.completeExceptionally(new IllegalStateException("the edge is stopping: the workers take no more commands"));
+            return result;
+        }
         loop.execute(() -> {
             try {
                 command.get().whenComplete((value, failure) -> {
@@ -263,7 +268,7 @@ public final class WorkerSupervisor implements AutoCloseable {
                         result.complete(value);
                     }
                 });
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
             }
         });

@@ -169,6 +169,32 @@ class WorkerSlotTest {
     }
 
     @Test
+    void aReplacedInstanceStillDrainingIsListedAndStoppedWithTheSlot() {
+        startUp();
+        FakeProcess old = started.get(0);
+        old.hangsOnSignals = true;
+        EndpointGroup.Lease held = group.tryOpenConnection(group.eligible().get(0), 10);
+        slot.replace();
+        loop.runDue();
+        passChecks(HOME + 1);
+        assertThat(slot.status()).extracting(WorkerStatus::port, WorkerStatus::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(HOME + 1, EndpointState.UP),
+                org.assertj.core.groups.Tuple.tuple(HOME, EndpointState.DRAINING));
+
+        CompletableFuture<Void> stopped = slot.stop();
+        loop.advance(Duration.ofSeconds(30));
+        assertThat(old.terminated).as("the old instance's own stop sequence went on to SIGTERM").isTrue();
+        assertThat(stopped).as("not before the old instance has exited").isNotDone();
+        slot.killNow();
+        assertThat(old.killed).isTrue();
+        old.exit(137);
+        loop.runDue();
+        assertThat(stopped).isDone();
+        assertThat(slot.status()).hasSize(1);
+        held.release();
+    }
+
+    @Test
     void aSecondReplacementWhileOneIsUnderWayIsRefused() {
         startUp();
         slot.replace();
