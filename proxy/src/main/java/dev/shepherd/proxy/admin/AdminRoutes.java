@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.admin;
 
 import dev.shepherd.proxy.operations.Operations;
+import dev.shepherd.proxy.supervisor.ScaleOutOfRangeException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -126,6 +127,9 @@ final class AdminRoutes {
     private static AdminReply failure(Throwable thrown) {
         Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        if (cause instanceof ScaleOutOfRangeException) {
+            return AdminReply.error(400, message);
+        }
         if (cause instanceof IllegalArgumentException) {
             return AdminReply.error(404, message);
         }

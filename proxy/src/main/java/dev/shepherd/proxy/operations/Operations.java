@@ -52,7 +52,7 @@ public final class Operations {
                     ? "no such worker: this edge runs no workers"
                     : "no such worker; the workers are " + String.join(", ", workers().map(WorkerStatus::id).distinct().toList())));
         }
-        return CompletableFuture.completedFuture(supervisor.send(id, text));
+        return supervisor.send(id, text);
     }
 
     /**

@@ -43,7 +43,7 @@ final class WorkerInstance {
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private final CompletableFuture<Exit> exited = new CompletableFuture<>();
     private EndpointState state = EndpointState.STARTING;
-    private WorkerProcess process;
+    private volatile WorkerProcess process; // written on the loop; read by send() on a writing thread
     private EndpointGroup.Member member;
     private EndpointCheck check;
     private StopSequence stop;

@@ -26,7 +26,7 @@ final class WorkerSlot {
     private final SlotContext context;
     private final RestartPolicy policy;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private WorkerInstance current;
+    private volatile WorkerInstance current;
     private WorkerInstance next; // a replacement under way
     private final List<WorkerInstance> retiring = new ArrayList<>(); // replaced, draining and stopping
     private EndpointState between = EndpointState.STARTING; // the slot's state while it has no instance
@@ -81,9 +81,9 @@ final class WorkerSlot {
                 : CompletableFuture.failedFuture(new ReplacementFailedException("worker " + id + ": " + lastExit));
     }
 
-    /** Sends an application message to the serving instance. Any thread: reads a field set on the loop. */
+    /** Sends an application message to the serving instance; a blocking write, so never on the loop. */
     boolean send(String text) {
-        WorkerInstance serving = current;
+        WorkerInstance serving = current; // volatile: set on the loop, read on the writing thread
         return serving != null && serving.send(text);
     }
 

@@ -95,9 +95,16 @@ public final class WorkerSupervisor implements AutoCloseable {
         messageHandler = handler;
     }
 
-    /** Sends {@code text} to worker {@code id}; false when it has no open control channel now. */
-    public boolean send(String id, String text) {
-        return slots.stream().filter(slot -> slot.id().equals(id)).findFirst().map(slot -> slot.send(text)).orElse(false);
+    /**
+     * Sends {@code text} to worker {@code id}'s serving instance: true once written, false when it
+     * has no open control channel. The write is made off the loop (and off the caller's thread): a
+     * worker that does not read its channel cannot hold either up.
+     */
+    public CompletableFuture<Boolean> send(String id, String text) {
+        return onLoop(() -> {
+            WorkerSlot slot = slot(id);
+            return CompletableFuture.supplyAsync(() -> slot.send(text), blocking);
+        });
     }
 
     /** Every slot as it was after the last event, in id order; a replacement under way has a row of its own. */
@@ -151,7 +158,7 @@ public final class WorkerSupervisor implements AutoCloseable {
     public CompletableFuture<Scaled> scale(int count) {
         return onLoop(() -> {
             if (count < 0 || (long) settings.firstPort() + count - 1 > 65535) {
-                throw new IllegalArgumentException("count must be in 0.." + (65535 - settings.firstPort() + 1)
+                throw new ScaleOutOfRangeException("count must be in 0.." + (65535 - settings.firstPort() + 1)
                         + " (workers listen on first-port " + settings.firstPort() + " + id)");
             }
             if (rolling || scaling) {

@@ -49,9 +49,12 @@ class WorkerSupervisorTest {
         supervisor.onMessage((id, text) -> answers.add(id + ": " + text));
         awaitState("0", EndpointState.UP);
 
-        assertThat(supervisor.send("0", "ping\nwith a second line")).isTrue();
+        assertThat(supervisor.send("0", "ping\nwith a second line").get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("0: echo: ping\nwith a second line");
-        assertThat(supervisor.send("7", "nobody")).isFalse();
+        assertThat(supervisor.send("7", "nobody")).failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(IllegalArgumentException.class)
+                .withMessageContaining("no such worker; the workers are 0..0");
     }
 
     @Test
