@@ -18,4 +18,16 @@ class NettyDefaultsTest {
         NettyDefaults.applyTo(asked);
         assertThat(asked.getProperty("io.netty.leakDetection.level")).isEqualTo("paranoid");
     }
+
+    @Test
+    void thePooledAllocatorUnlessTheCommandLineChoosesAnother() {
+        Properties none = new Properties();
+        NettyDefaults.applyTo(none);
+        assertThat(none.getProperty("io.netty.allocator.type")).isEqualTo("pooled");
+
+        Properties asked = new Properties();
+        asked.setProperty("io.netty.allocator.type", "adaptive");
+        NettyDefaults.applyTo(asked);
+        assertThat(asked.getProperty("io.netty.allocator.type")).isEqualTo("adaptive");
+    }
 }
