@@ -135,9 +135,7 @@ final class WorkerInstance {
         planned = true;
         // A worker being killed (hung, not ready in time) is left to that: its cause stays.
         if (process != null && stop == null && killCause == null && state != EndpointState.STOPPED) {
-            cancelTimers();
-            stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
-            stop.start();
+            beginStop().start();
         }
         return exited;
     }
@@ -255,9 +253,7 @@ final class WorkerInstance {
         if (state == EndpointState.UNHEALTHY && stop == null) {
             log.warn("{} has been UNHEALTHY for {} ms: restarting it", name(), grace.toMillis());
             killCause = ExitCause.unhealthy(grace);
-            cancelTimers();
-            stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
-            stop.start();
+            beginStop().start();
         }
     }
 
@@ -297,19 +293,22 @@ final class WorkerInstance {
             return;
         }
         log.info("{} is stopping by itself (a signal from outside the edge): draining it before it exits", name());
-        cancelTimers();
-        stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
-        stop.start();
+        beginStop().start();
     }
 
     private void controlClosed() {
         if (stop != null || state == EndpointState.STOPPING || state == EndpointState.STOPPED) {
             return;
         }
+        beginStop().startAfterChannelClosed();
+        state = EndpointState.STOPPING;
+    }
+
+    /** This instance's stop sequence, its own timers cancelled: the sequence's steps take over. */
+    private StopSequence beginStop() {
         cancelTimers();
         stop = new StopSequence(name(), process, member, context.settings(), context.loop(), context.blocking());
-        stop.startAfterChannelClosed();
-        state = EndpointState.STOPPING;
+        return stop;
     }
 
     private void processExited() {
