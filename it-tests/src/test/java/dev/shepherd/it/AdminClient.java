@@ -38,6 +38,17 @@ final class AdminClient {
         return workers().stream().filter(w -> w.path("state").asText().equals("UP")).count();
     }
 
+    /** A counter or gauge of {@code GET /metrics}: the sample whose name and labels are {@code series}. */
+    double metric(String series) throws IOException, InterruptedException {
+        String text = send(HttpRequest.newBuilder(uri("/metrics")).GET()).body();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no " + series + " in /metrics");
+    }
+
     HttpResponse<String> post(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.noBody()));
     }

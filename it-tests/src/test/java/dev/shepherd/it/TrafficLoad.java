@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Traffic through an edge for as long as a test runs (at most {@code limit}): one client opening a
- * new connection per request, one holding a keep-alive connection. Every request that does not end
+ * new connection per request and, unless asked not to, one holding a keep-alive connection. Every request that does not end
  * in a whole 200 is counted as failed, with its first few errors kept.
  */
 final class TrafficLoad implements AutoCloseable {
@@ -20,6 +20,15 @@ final class TrafficLoad implements AutoCloseable {
     private final List<Thread> clients = new ArrayList<>();
 
     TrafficLoad(int port, Duration limit) {
+        this(port, limit, true);
+    }
+
+    /** Only the client that opens a new connection per request: what a killed worker must not cost. */
+    static TrafficLoad newConnectionsOnly(int port, Duration limit) {
+        return new TrafficLoad(port, limit, false);
+    }
+
+    private TrafficLoad(int port, Duration limit, boolean keepAlive) {
         long deadline = System.nanoTime() + limit.toNanos();
         clients.add(new Thread(() -> {
             while (running.get() && System.nanoTime() < deadline) {
@@ -32,6 +41,10 @@ final class TrafficLoad implements AutoCloseable {
                 pause();
             }
         }, "connection-per-request"));
+        if (!keepAlive) {
+            clients.forEach(Thread::start);
+            return;
+        }
         clients.add(new Thread(() -> {
             try (KeepAliveClient client = new KeepAliveClient(port)) {
                 while (running.get() && System.nanoTime() < deadline) {

@@ -6,6 +6,7 @@ import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.config.WorkerSettings;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The effective settings in a few lines, for {@code check} and the start-up log. */
 final class SettingsSummary {
@@ -21,7 +22,8 @@ final class SettingsSummary {
         return List.of(
                 "listen          " + s.listen(),
                 "balance         " + ConfigNames.of(s.balance()) + ", connect-timeout " + format(s.connectTimeout())
-                        + ", connect-attempts " + s.connectAttempts(),
+                        + ", connect-attempts " + s.connectAttempts() + ", retry-on "
+                        + (s.retryOn().isEmpty() ? "nothing" : s.retryOn().stream().sorted().map(ConfigNames::of).collect(Collectors.joining(" and "))),
                 "workers         " + workers,
                 "worker restart  " + restart(w),
                 "backends        " + (s.backends().isEmpty() ? "none" : s.backends().toString()),
@@ -32,7 +34,7 @@ final class SettingsSummary {
                         + ", read-buffer-size " + s.readBufferSize() + " bytes",
                 "health-check    " + ConfigNames.of(h.type()) + (h.type() == HealthCheckSettings.Type.HTTP ? " GET " + h.path() : "")
                         + " every " + format(h.interval()) + " (" + format(h.fastInterval()) + " in transition), timeout " + format(h.timeout())
-                        + ", rise " + h.rise() + ", fall " + h.fall(),
+                        + ", rise " + h.rise() + ", fall " + h.fall() + ", error-limit " + (h.errorLimit() == 0 ? "off" : h.errorLimit()),
                 "admin           " + s.admin().listen() + (s.admin().token().isEmpty() ? ", no token" : ", token set"));
     }
 

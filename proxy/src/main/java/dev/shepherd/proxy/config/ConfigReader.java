@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigValueType;
 import dev.shepherd.proxy.frontend.Transport;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -148,6 +150,22 @@ final class ConfigReader {
         }
         String allowed = Arrays.stream(type.getEnumConstants()).map(ConfigNames::of).collect(Collectors.joining(", "));
         throw bad(path, "must be one of " + allowed + ", got '" + text + "'");
+    }
+
+    /** A list of values of {@code type} in kebab-case, each at most once; {@code []} is the empty set. */
+    <E extends Enum<E>> Set<E> setOf(String path, Class<E> type) {
+        Set<E> set = EnumSet.noneOf(type);
+        for (ConfigValue value : config.getList(path)) {
+            String text = value.valueType() == ConfigValueType.STRING ? (String) value.unwrapped() : value.render();
+            E constant = Arrays.stream(type.getEnumConstants()).filter(c -> ConfigNames.of(c).equals(text)).findFirst()
+                    .orElseThrow(() -> new ConfigException.BadValue(value.origin(), path, "each entry must be one of "
+                            + Arrays.stream(type.getEnumConstants()).map(ConfigNames::of).collect(Collectors.joining(", "))
+                            + ", got '" + text + "'"));
+            if (!set.add(constant)) {
+                throw new ConfigException.BadValue(value.origin(), path, "lists '" + text + "' twice");
+            }
+        }
+        return set;
     }
 
     /** An int, refusing a fraction such as 2.5 that getInt would silently cut to 2. */

@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigValueType;
 import dev.shepherd.proxy.balancer.BalanceType;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.frontend.ProxyProtocol;
+import dev.shepherd.proxy.frontend.RetryOn;
 import io.netty.util.NetUtil;
 import java.io.File;
 import java.net.InetAddress;
@@ -94,6 +95,7 @@ public final class SettingsLoader {
                 // Netty counts whole milliseconds, and 0 would mean no timeout at all.
                 in.durationAtLeast("shepherd.connect-timeout", Duration.ofMillis(1)),
                 in.intAtLeast("shepherd.connect-attempts", 1),
+                in.setOf("shepherd.retry-on", RetryOn.class),
                 in.positiveDuration("shepherd.idle-timeout"),
                 in.intAtLeast("shepherd.max-connections", 1),
                 in.intAtLeast("shepherd.max-connections-per-endpoint", 1),
@@ -243,6 +245,7 @@ public final class SettingsLoader {
                 timeout,
                 fastInterval,
                 in.intAtLeast("shepherd.health-check.rise", 1),
-                in.intAtLeast("shepherd.health-check.fall", 1));
+                in.intAtLeast("shepherd.health-check.fall", 1),
+                in.intAtLeast("shepherd.health-check.error-limit", 0));
     }
 }

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.shepherd.proxy.balancer.BalanceType;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.frontend.ProxyProtocol;
+import dev.shepherd.proxy.frontend.RetryOn;
 import dev.shepherd.proxy.frontend.Transport;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything under {@code shepherd}, read once at start-up; see reference.conf for each key.
@@ -19,6 +21,7 @@ public record ShepherdSettings(
         BalanceType balance,
         Duration connectTimeout,
         int connectAttempts,
+        Set<RetryOn> retryOn,
         Duration idleTimeout,
         int maxConnections,
         int maxConnectionsPerEndpoint,
@@ -35,6 +38,7 @@ public record ShepherdSettings(
         requireNonNull(listen, "listen");
         requireNonNull(balance, "balance");
         requireNonNull(connectTimeout, "connectTimeout");
+        retryOn = Set.copyOf(requireNonNull(retryOn, "retryOn"));
         requireNonNull(idleTimeout, "idleTimeout");
         requireNonNull(shutdownTimeout, "shutdownTimeout");
         requireNonNull(proxyProtocol, "proxyProtocol");

@@ -1,7 +1,7 @@
 package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.balancer.LoadBalancer;
-import dev.shepherd.proxy.endpoint.ConnectFailures;
+import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import io.netty.bootstrap.Bootstrap;
@@ -21,29 +21,30 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the endpoint side of a pair on the client channel's own event loop. A refused or timed-out
- * connect moves on to another eligible endpoint, up to {@code connect-attempts} distinct ones; only
+ * Opens the endpoint side of a pair on the client channel's own event loop. With {@code retry-on}
+ * {@code connect-failure}, a refused or timed-out connect moves on to another eligible endpoint, up
+ * to {@code connect-attempts} distinct ones for the client's connection (replays included); only
  * then is the client closed.
  */
 final class BackendConnector {
     private static final Logger log = LoggerFactory.getLogger(BackendConnector.class);
 
     private final EndpointGroup group;
-    private final ConnectFailures connectFailures;
+    private final PassiveHealth passiveHealth;
     private final LoadBalancer balancer;
     private final Bootstrap template;
     private final int connectAttempts;
+    private final boolean retryConnectFailures;
+    private final boolean replayEmptyResponses;
     private final int maxConnectionsPerEndpoint;
     private final ProxyProtocol proxyProtocol;
     private final FrontendMetrics metrics;
@@ -51,13 +52,15 @@ final class BackendConnector {
     private final AddressResolverGroup<InetSocketAddress> dns;
     private final LogLimiter giveUpLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
 
-    BackendConnector(EndpointGroup group, ConnectFailures connectFailures, LoadBalancer balancer, Transport transport, RecvByteBufAllocator reads,
+    BackendConnector(EndpointGroup group, PassiveHealth passiveHealth, LoadBalancer balancer, Transport transport, RecvByteBufAllocator reads,
             AddressResolverGroup<InetSocketAddress> dns, int connectTimeoutMillis,
-            int connectAttempts, int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
+            int connectAttempts, Set<RetryOn> retryOn, int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
         this.group = group;
-        this.connectFailures = connectFailures;
+        this.passiveHealth = passiveHealth;
         this.balancer = balancer;
         this.connectAttempts = connectAttempts;
+        this.retryConnectFailures = retryOn.contains(RetryOn.CONNECT_FAILURE);
+        this.replayEmptyResponses = retryOn.contains(RetryOn.EMPTY_RESPONSE);
         this.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint;
         this.proxyProtocol = proxyProtocol;
         this.metrics = metrics;
@@ -71,17 +74,53 @@ final class BackendConnector {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 
-    /** Connects an endpoint for {@code client}, then calls {@code connected(client, backend)}; or closes the client. */
-    void connect(Channel client, BiConsumer<Channel, Channel> connected) {
-        attempt(client, connected, new HashSet<>(), FailureReason.NO_ELIGIBLE_ENDPOINT);
+    /**
+     * Connects an endpoint not yet in {@code pair.tried()} for {@code client}, then calls
+     * {@code pair.backendConnected(client, backend)}; or closes the client.
+     */
+    void connect(Channel client, FrontendHandler pair) {
+        attempt(client, pair, FailureReason.NO_ELIGIBLE_ENDPOINT);
     }
 
-    private void attempt(Channel client, BiConsumer<Channel, Channel> connected, Set<Endpoint> tried,
-            FailureReason lastFailure) {
+    /** As {@link #connect}, for a connection its last endpoint ended unanswered: its bytes go again. */
+    void replay(Channel client, FrontendHandler pair) {
+        attempt(client, pair, FailureReason.EMPTY_RESPONSE);
+    }
+
+    /** Whether a client that has tried {@code tried} may try one more endpoint. */
+    boolean mayTryAnother(Set<Endpoint> tried) {
+        return tried.size() < connectAttempts;
+    }
+
+    /** Whether a connect that failed is tried on another endpoint (retry-on connect-failure). */
+    boolean retriesConnectFailures() {
+        return retryConnectFailures;
+    }
+
+    /** Whether a connection ended unanswered by its endpoint is replayed on another (retry-on empty-response). */
+    boolean replaysEmptyResponses() {
+        return replayEmptyResponses;
+    }
+
+    /** Whether a client that has tried {@code tried} has another eligible endpoint to replay on, within connect-attempts. */
+    boolean mayReplay(Set<Endpoint> tried) {
+        if (!mayTryAnother(tried)) {
+            return false;
+        }
+        for (Endpoint endpoint : group.eligible()) {
+            if (!tried.contains(endpoint)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void attempt(Channel client, FrontendHandler pair, FailureReason lastFailure) {
+        Set<Endpoint> tried = pair.tried();
         if (!client.isActive()) {
             return;
         }
-        if (tried.size() >= connectAttempts) {
+        if (!mayTryAnother(tried)) {
             giveUp(client, lastFailure, tried);
             return;
         }
@@ -97,27 +136,26 @@ final class BackendConnector {
         tried.add(lease.endpoint());
         InetSocketAddress address = address(lease.endpoint());
         if (!address.isUnresolved()) {
-            connect(client, connected, tried, lease, address);
+            connect(client, pair, lease, address);
             return;
         }
         AddressResolver<InetSocketAddress> resolver;
         try {
             resolver = dns.getResolver(client.eventLoop()); // opens the loop's DNS socket the first time
         } catch (RuntimeException e) {
-            failed(client, connected, tried, lease, e);
+            failed(client, pair, lease, e);
             return;
         }
         resolver.resolve(address).addListener((Future<InetSocketAddress> resolved) -> {
             if (resolved.isSuccess()) {
-                connect(client, connected, tried, lease, resolved.getNow());
+                connect(client, pair, lease, resolved.getNow());
             } else {
-                failed(client, connected, tried, lease, resolved.cause());
+                failed(client, pair, lease, resolved.cause());
             }
         });
     }
 
-    private void connect(Channel client, BiConsumer<Channel, Channel> connected, Set<Endpoint> tried,
-            EndpointGroup.Lease lease, InetSocketAddress address) {
+    private void connect(Channel client, FrontendHandler pair, EndpointGroup.Lease lease, InetSocketAddress address) {
         ChannelFuture connecting = template.clone(client.eventLoop())
                 .handler(new ChannelInitializer<>() {
                     @Override
@@ -125,7 +163,7 @@ final class BackendConnector {
                         if (proxyProtocol != ProxyProtocol.OFF) {
                             backend.pipeline().addLast(HAProxyMessageEncoder.INSTANCE);
                         }
-                        backend.pipeline().addLast(new BackendHandler(client, metrics));
+                        backend.pipeline().addLast(new BackendHandler(client, pair, lease.endpoint(), passiveHealth, metrics));
                     }
                 })
                 .connect(address);
@@ -136,23 +174,26 @@ final class BackendConnector {
                 if (proxyProtocol != ProxyProtocol.OFF) {
                     backend.writeAndFlush(ProxyProtocolHeader.of(proxyProtocol, client));
                 }
-                connected.accept(client, backend);
+                pair.backendConnected(client, backend);
             } else {
-                failed(client, connected, tried, lease, done.cause());
+                failed(client, pair, lease, done.cause());
             }
         });
     }
 
-    private void failed(Channel client, BiConsumer<Channel, Channel> connected, Set<Endpoint> tried,
-            EndpointGroup.Lease lease, Throwable cause) {
+    private void failed(Channel client, FrontendHandler pair, EndpointGroup.Lease lease, Throwable cause) {
         lease.release();
         FailureReason reason = reasonOf(cause);
         metrics.failed(reason);
         if (reason == FailureReason.CONNECT_REFUSED || reason == FailureReason.CONNECT_TIMEOUT) {
-            connectFailures.connectFailed(lease.endpoint(), reason.tag() + " (" + cause.getMessage() + ")");
+            passiveHealth.failed(lease.endpoint(), reason.tag() + " (" + cause.getMessage() + ")");
         }
         log.debug("{}: connect to endpoint {} failed ({}): {}", client, lease.endpoint(), reason.tag(), cause.toString());
-        attempt(client, connected, tried, reason);
+        if (retryConnectFailures) {
+            attempt(client, pair, reason);
+        } else {
+            giveUp(client, reason, pair.tried());
+        }
     }
 
     /** Picks an untried eligible endpoint below its connection cap and counts the connection on it. */

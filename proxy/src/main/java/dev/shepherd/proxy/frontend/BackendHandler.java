@@ -1,10 +1,104 @@
 package dev.shepherd.proxy.frontend;
 
+import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.PassiveHealth;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
-/** The endpoint side of a pair: relays the endpoint's bytes to the client. */
+/**
+ * The endpoint side of a pair: relays the endpoint's bytes to the client. It watches for the
+ * endpoint's first byte: an endpoint that ends the connection before it (closes or resets it
+ * after the client spoke) is a passive-health error, and the client's connection may be replayed
+ * on another endpoint ({@code retry-on = ["empty-response"]}); one that closes it before the client
+ * spoke is tried elsewhere as a refused connect is ({@code connect-failure}). This connection then
+ * ends quietly.
+ */
 final class BackendHandler extends RelayHandler {
-    BackendHandler(Channel client, FrontendMetrics metrics) {
+    private enum Answer { AWAITED, GIVEN, NOT_GIVEN, REPLAYED }
+
+    private final Channel client;
+    private final FrontendHandler pair;
+    private final Endpoint endpoint;
+    private final PassiveHealth passiveHealth;
+    private Answer answer = Answer.AWAITED;
+
+    BackendHandler(Channel client, FrontendHandler pair, Endpoint endpoint, PassiveHealth passiveHealth,
+            FrontendMetrics metrics) {
         super(metrics, client);
+        this.client = client;
+        this.pair = pair;
+        this.endpoint = endpoint;
+        this.passiveHealth = passiveHealth;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (answer == Answer.AWAITED) {
+            answer = Answer.GIVEN;
+            pair.answered();
+            passiveHealth.answered(endpoint);
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && endedUnanswered(ctx, "closed by the endpoint before its first byte", false)) {
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (endedUnanswered(ctx, "failed before the endpoint's first byte: " + cause.getMessage(), true)) {
+            return;
+        }
+        super.exceptionCaught(ctx, cause);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (endedUnanswered(ctx, "closed by the endpoint before its first byte", false)) {
+            return;
+        }
+        super.channelInactive(ctx);
+    }
+
+    /**
+     * The first end of this connection before the endpoint's first byte. It counts against the
+     * endpoint when the client is still there and the endpoint had something to answer (the client
+     * spoke) or reset the connection; returns true when the client moved on to another endpoint,
+     * so that nothing of this connection reaches the client.
+     */
+    private boolean endedUnanswered(ChannelHandlerContext ctx, String how, boolean reset) {
+        if (answer == Answer.REPLAYED) {
+            return true;
+        }
+        if (answer != Answer.AWAITED) {
+            return false;
+        }
+        answer = Answer.NOT_GIVEN;
+        if (!client.isActive()) {
+            return false; // the client went first
+        }
+        if (!pair.spoke() && !reset) {
+            // Closed before anything reached it: an endpoint that died between its accept and the
+            // client's first byte, or one that closes a connection nobody used. As safe to try
+            // elsewhere as a refused connect, and no error of the endpoint's.
+            if (!pair.retryElsewhere(client, RetryOn.CONNECT_FAILURE)) {
+                return false;
+            }
+        } else {
+            passiveHealth.failed(endpoint, how);
+            if (!pair.retryElsewhere(client, RetryOn.EMPTY_RESPONSE)) {
+                metrics.failed(FailureReason.EMPTY_RESPONSE);
+                return false;
+            }
+        }
+        answer = Answer.REPLAYED;
+        ctx.close();
+        return true;
     }
 }

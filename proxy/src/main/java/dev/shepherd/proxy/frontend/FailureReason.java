@@ -13,7 +13,9 @@ public enum FailureReason {
     /** No endpoint was eligible, or every eligible one had already been tried. */
     NO_ELIGIBLE_ENDPOINT,
     /** Every eligible endpoint had {@code max-connections-per-endpoint} open. */
-    OVER_CAPACITY;
+    OVER_CAPACITY,
+    /** The endpoint closed or reset the connection before its first byte, and it was not replayed. */
+    EMPTY_RESPONSE;
 
     /** The metric tag and log word: {@code connect_refused}. */
     public String tag() {

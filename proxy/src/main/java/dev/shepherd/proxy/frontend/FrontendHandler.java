@@ -1,14 +1,33 @@
 package dev.shepherd.proxy.frontend;
 
+import dev.shepherd.proxy.endpoint.Endpoint;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The client side of a pair: when the client connects, has the {@link BackendConnector} open an
- * endpoint connection on this channel's event loop, then relays the client's bytes to it.
+ * endpoint connection on this channel's event loop, then relays the client's bytes to it. With
+ * {@code retry-on = ["empty-response"]} it keeps a copy of the client's first bytes (up to
+ * {@link #REPLAY_LIMIT}) until the endpoint's first byte, to send them again to another endpoint
+ * should this one end the connection unanswered.
  */
 final class FrontendHandler extends RelayHandler {
+    /** The most of a client's first bytes kept for a replay; a client that sends more before any answer is not replayed. */
+    static final int REPLAY_LIMIT = 16 * 1024;
+
     private final BackendConnector connector;
+    /** The endpoints this client's connection has tried, in every attempt and replay. */
+    private final Set<Endpoint> tried = new HashSet<>(4);
+    /** Copies of what went to the endpoint before its first byte; null when no replay can happen. */
+    private List<ByteBuf> sent;
+    private int sentBytes;
+    private boolean spoke;
 
     FrontendHandler(BackendConnector connector, FrontendMetrics metrics) {
         super(metrics, null);
@@ -18,10 +37,17 @@ final class FrontendHandler extends RelayHandler {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         metrics.clientOpened();
-        connector.connect(ctx.channel(), this::backendConnected);
+        if (connector.replaysEmptyResponses()) {
+            sent = new ArrayList<>(2);
+        }
+        connector.connect(ctx.channel(), this);
     }
 
-    private void backendConnected(Channel client, Channel backend) {
+    Set<Endpoint> tried() {
+        return tried;
+    }
+
+    void backendConnected(Channel client, Channel backend) {
         if (!client.isActive()) {
             backend.close();
             return;
@@ -32,8 +58,68 @@ final class FrontendHandler extends RelayHandler {
     }
 
     @Override
+    void forwarding(ByteBuf buf) {
+        int bytes = buf.readableBytes();
+        if (bytes == 0) {
+            return;
+        }
+        spoke = true;
+        if (sent != null) {
+            if (sentBytes + bytes > REPLAY_LIMIT) {
+                dropCopies();
+            } else {
+                sent.add(buf.retainedDuplicate());
+                sentBytes += bytes;
+            }
+        }
+    }
+
+    /** Whether the client sent the current endpoint anything. */
+    boolean spoke() {
+        return spoke;
+    }
+
+    /** The endpoint's first byte: nothing will be replayed. */
+    void answered() {
+        dropCopies();
+    }
+
+    /**
+     * The endpoint ended the connection before its first byte: moves the client's connection to
+     * another endpoint, its first bytes sent again, when {@code retry-on} names {@code why}
+     * ({@code connect-failure} when the client had sent nothing yet, {@code empty-response} when it
+     * had, and what it sent fits in {@link #REPLAY_LIMIT}) and an untried eligible endpoint is left
+     * within connect-attempts. False when the client's connection stays with the ended one.
+     */
+    boolean retryElsewhere(Channel client, RetryOn why) {
+        boolean allowed = why == RetryOn.EMPTY_RESPONSE ? sent != null : connector.retriesConnectFailures();
+        if (!allowed || !connector.mayReplay(tried)) {
+            return false;
+        }
+        detach(sent != null ? sent : List.of(), sentBytes, client instanceof DuplexChannel duplex && duplex.isInputShutdown());
+        if (sent != null) {
+            sent = new ArrayList<>(2);
+        }
+        sentBytes = 0;
+        if (spoke) {
+            spoke = false;
+            metrics.replayed();
+        }
+        connector.replay(client, this);
+        return true;
+    }
+
+    private void dropCopies() {
+        if (sent != null) {
+            sent.forEach(ByteBuf::release);
+            sent = null;
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.clientClosed();
+        dropCopies();
         super.channelInactive(ctx);
     }
 }

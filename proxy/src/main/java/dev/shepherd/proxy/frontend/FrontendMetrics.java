@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.frontend;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -9,11 +10,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The front proxy's meters: open client connections, bytes held in the proxy, connect failures. */
+/** The front proxy's meters: open client connections, bytes held in the proxy, connect failures, replays. */
 public final class FrontendMetrics implements MeterBinder {
     private final AtomicInteger activeClients = new AtomicInteger();
     private final LongAdder bufferedBytes = new LongAdder();
     private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
+    private final LongAdder replays = new LongAdder();
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -23,6 +25,9 @@ public final class FrontendMetrics implements MeterBinder {
         Gauge.builder("shepherd.bytes.buffered", bufferedBytes, LongAdder::sum)
                 .description("Bytes read from one side and not yet written to the other")
                 .baseUnit("bytes")
+                .register(registry);
+        FunctionCounter.builder("shepherd.replays", replays, LongAdder::sum)
+                .description("Client connections sent again to another endpoint after one closed them unanswered (retry-on empty-response)")
                 .register(registry);
         for (FailureReason reason : FailureReason.values()) {
             failures.put(reason, Counter.builder("shepherd.connect.failures")
@@ -51,6 +56,10 @@ public final class FrontendMetrics implements MeterBinder {
     /** Bytes read from one side of a pair and not yet written to the other, over all pairs. */
     public long bufferedBytes() {
         return bufferedBytes.sum();
+    }
+
+    void replayed() {
+        replays.increment();
     }
 
     void failed(FailureReason reason) {

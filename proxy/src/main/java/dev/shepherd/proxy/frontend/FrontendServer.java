@@ -2,7 +2,7 @@ package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.config.ConfigNames;
 import dev.shepherd.proxy.config.ShepherdSettings;
-import dev.shepherd.proxy.endpoint.ConnectFailures;
+import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -27,17 +27,17 @@ public final class FrontendServer implements AutoCloseable {
 
     private final ShepherdSettings settings;
     private final EndpointGroup group;
-    private final ConnectFailures connectFailures;
+    private final PassiveHealth passiveHealth;
     private final Transport transport;
     private final FrontendMetrics metrics = new FrontendMetrics();
     private final EventLoopGroup ioGroup;
     private final DnsAddressResolverGroup resolver;
     private Channel serverChannel;
 
-    /** @param connectFailures hears of refused and timed-out connects to endpoints (passive health) */
-    public FrontendServer(ShepherdSettings settings, EndpointGroup group, ConnectFailures connectFailures,
+    /** @param passiveHealth hears how the proxy's connections to each endpoint went */
+    public FrontendServer(ShepherdSettings settings, EndpointGroup group, PassiveHealth passiveHealth,
             MeterRegistry registry) {
-        this(settings, group, connectFailures, registry, chosen(settings.transport()));
+        this(settings, group, passiveHealth, registry, chosen(settings.transport()));
     }
 
     /** The transport asked for, which must load; for auto the fastest that does, saying why faster ones did not. */
@@ -60,11 +60,11 @@ public final class FrontendServer implements AutoCloseable {
         return best;
     }
 
-    FrontendServer(ShepherdSettings settings, EndpointGroup group, ConnectFailures connectFailures, MeterRegistry registry,
+    FrontendServer(ShepherdSettings settings, EndpointGroup group, PassiveHealth passiveHealth, MeterRegistry registry,
             Transport transport) {
         this.settings = settings;
         this.group = group;
-        this.connectFailures = connectFailures;
+        this.passiveHealth = passiveHealth;
         this.transport = transport;
         this.ioGroup = transport.newGroup(settings.eventLoopThreads(), "shepherd-io");
         this.resolver = new DnsAddressResolverGroup(transport.datagramChannel(), DnsServerAddressStreamProviders.platformDefault());
@@ -78,13 +78,14 @@ public final class FrontendServer implements AutoCloseable {
                 settings.readBufferSize());
         BackendConnector connector = new BackendConnector(
                 group,
-                connectFailures,
+                passiveHealth,
                 settings.balance().newBalancer(),
                 transport,
                 reads,
                 resolver,
                 (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()),
                 settings.connectAttempts(),
+                settings.retryOn(),
                 settings.maxConnectionsPerEndpoint(),
                 settings.proxyProtocol(),
                 metrics);

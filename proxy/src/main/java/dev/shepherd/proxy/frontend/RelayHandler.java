@@ -44,6 +44,20 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
         this.peer = peer;
     }
 
+    /**
+     * The peer ended before it could be used (an endpoint that closed unanswered): no peer until the
+     * next {@link #relayTo}, which starts with {@code replay} (already written once, not yet counted
+     * as buffered) and then what arrives meanwhile; and with the input's end, when it had come.
+     */
+    final void detach(List<ByteBuf> replay, int replayBytes, boolean inputShut) {
+        peer = null;
+        if (!replay.isEmpty()) {
+            metrics.buffered(replayBytes);
+            held = new ArrayList<>(replay);
+        }
+        inputShutdownHeld = inputShut;
+    }
+
     /** From now on relay {@code self}'s bytes to {@code peer}, starting with any held back so far. */
     final void relayTo(Channel self, Channel peer) {
         this.peer = peer;
@@ -92,7 +106,12 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
             return;
         }
         writing += bytes;
+        forwarding(buf);
         peer.writeAndFlush(buf).addListener(this);
+    }
+
+    /** Called with each buffer just before it is written to the peer; the buffer is not this method's. */
+    void forwarding(ByteBuf buf) {
     }
 
     /** A write to the peer completed. */
@@ -102,9 +121,11 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
         writing = 0;
         if (written.isSuccess()) {
             readMore(source);
-        } else {
-            source.close();
-        }
+        } else if (written.channel() == peer) {
+            // The peer's end closes this side (its handler's channelInactive); an endpoint's handler
+            // first decides whether the client's bytes go to another endpoint instead.
+            peer.close();
+        } // else a peer since detached failed the write: the bytes go again to the next one
     }
 
     @Override

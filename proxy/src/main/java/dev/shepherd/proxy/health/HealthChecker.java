@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Checks one endpoint's port again and again until closed, and tells the endpoint's owner
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * scheduled when one ends: {@code interval} apart when healthy or when a down endpoint has failed
  * a whole {@code fall} streak (HAProxy's downinter), {@code fast-interval} apart in between; each
  * delay jittered by 10 %. Verdicts reach the endpoint's owner in order, under this checker's lock;
- * a probe that throws counts as a failed check and the chain goes on.
+ * a probe that throws counts as a failed check and the chain goes on. The proxy's own errors on
+ * this endpoint (passive health) bring the next check forward and, {@code error-limit} in a row,
+ * eject it.
  */
 public final class HealthChecker implements EndpointCheck {
 
@@ -30,6 +33,8 @@ public final class HealthChecker implements EndpointCheck {
     private final HealthVerdicts owner;
     private final Runnable onClose;
     private final HealthStreak streak;
+    /** Passive errors in a row; written from every event loop, so kept outside the lock. */
+    private final AtomicInteger errorsInRow = new AtomicInteger();
     // This object's lock guards everything below, and the streak.
     private String lastFailure = "none yet";
     private boolean closed;
@@ -70,17 +75,39 @@ public final class HealthChecker implements EndpointCheck {
     }
 
     /**
-     * The passive check: a connect the proxy made to this endpoint was refused or timed out. It
-     * counts as a failed check, and the next active check runs now. An error of the edge's own
-     * (no descriptors or local ports left) does not count.
+     * Passive health: a connection the proxy made to this endpoint failed (refused, timed out,
+     * closed or reset before the endpoint's first byte). The next active check runs now, and
+     * {@code error-limit} such errors in a row eject a healthy endpoint at once (HAProxy's
+     * {@code observe layer4} with {@code on-error mark-down}); checks bring it back after
+     * {@code rise} passes. An error of the edge's own (no descriptors or local ports left) does not
+     * count.
      */
-    public synchronized void connectFailed(String why) {
-        if (closed || LocalErrors.isLocal(why)) {
+    public void proxyError(String why) {
+        if (LocalErrors.isLocal(why)) {
             return;
         }
-        record(false, "proxy connect " + why);
-        if (!checking) {
-            scheduleIn(0);
+        int inRow = errorsInRow.incrementAndGet();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            lastFailure = "proxied connection " + why;
+            if (settings.errorLimit() > 0 && inRow >= settings.errorLimit() && streak.healthy()) {
+                streak.eject();
+                owner.checked(streak.describe(lastFailure));
+                owner.healthChanged(false, inRow + " proxied connections failed in a row (error-limit "
+                        + settings.errorLimit() + "), the last: " + why);
+            }
+            if (!checking) {
+                scheduleIn(0);
+            }
+        }
+    }
+
+    /** The endpoint sent its first byte on a proxied connection: its error streak ends. Lock-free. */
+    public void answered() {
+        if (errorsInRow.get() != 0) {
+            errorsInRow.set(0);
         }
     }
 

@@ -2,7 +2,7 @@ package dev.shepherd.proxy.health;
 
 import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
-import dev.shepherd.proxy.endpoint.ConnectFailures;
+import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Map;
@@ -13,10 +13,10 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The health checks of every endpoint: one {@link HealthChecker} per watched endpoint, one
- * scheduler and one pool for their blocking probes, and the proxy's failed connects (passive
- * health) routed to the endpoint's checker.
+ * scheduler and one pool for their blocking probes, and what the proxy saw of each endpoint
+ * (passive health) routed to the endpoint's checker.
  */
-public final class HealthMonitor implements EndpointChecks, ConnectFailures, AutoCloseable {
+public final class HealthMonitor implements EndpointChecks, PassiveHealth, AutoCloseable {
     private final HealthCheckSettings settings;
     private final HealthProbe probe;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("shepherd-health", true));
@@ -49,10 +49,18 @@ public final class HealthMonitor implements EndpointChecks, ConnectFailures, Aut
     }
 
     @Override
-    public void connectFailed(Endpoint endpoint, String why) {
+    public void failed(Endpoint endpoint, String why) {
         HealthChecker checker = checkers.get(endpoint);
         if (checker != null) {
-            checker.connectFailed(why);
+            checker.proxyError(why);
+        }
+    }
+
+    @Override
+    public void answered(Endpoint endpoint) {
+        HealthChecker checker = checkers.get(endpoint);
+        if (checker != null) {
+            checker.answered();
         }
     }
 

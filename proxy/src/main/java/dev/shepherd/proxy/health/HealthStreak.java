@@ -37,6 +37,13 @@ final class HealthStreak {
         return false;
     }
 
+    /** Unhealthy now, whatever the streak (passive health's error-limit): {@code rise} passes bring it back. */
+    void eject() {
+        healthy = false;
+        passes = 0;
+        failures = 0;
+    }
+
     boolean healthy() {
         return healthy;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.shepherd.proxy.balancer.BalanceType;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.frontend.ProxyProtocol;
+import dev.shepherd.proxy.frontend.RetryOn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ class FullSettingsFileTest {
               balance = least-connections
               connect-timeout = 750ms
               connect-attempts = 4
+              retry-on = [connect-failure, empty-response]
               idle-timeout = 15m
               max-connections = 500
               max-connections-per-endpoint = 50
@@ -59,6 +61,7 @@ class FullSettingsFileTest {
                 fast-interval = 500ms
                 rise = 3
                 fall = 4
+                error-limit = 0
               }
               admin { host = "127.0.0.1", port = 9999, token = "s3cret" }
             }
@@ -78,6 +81,7 @@ class FullSettingsFileTest {
         assertThat(settings.balance()).isEqualTo(BalanceType.LEAST_CONNECTIONS);
         assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(settings.connectAttempts()).isEqualTo(4);
+        assertThat(settings.retryOn()).containsExactlyInAnyOrder(RetryOn.CONNECT_FAILURE, RetryOn.EMPTY_RESPONSE);
         assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(15));
         assertThat(settings.maxConnections()).isEqualTo(500);
         assertThat(settings.maxConnectionsPerEndpoint()).isEqualTo(50);
@@ -103,7 +107,7 @@ class FullSettingsFileTest {
                 new Endpoint("10.0.0.5:7000", "10.0.0.5", 7000),
                 new Endpoint("[fd00::1]:7001", "fd00::1", 7001));
         assertThat(settings.healthCheck()).isEqualTo(new HealthCheckSettings(
-                HealthCheckSettings.Type.HTTP, "/healthz", Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(500), 3, 4));
+                HealthCheckSettings.Type.HTTP, "/healthz", Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(500), 3, 4, 0));
         assertThat(settings.admin()).isEqualTo(new AdminSettings(new ListenSpec("127.0.0.1", 9999), "s3cret"));
     }
 

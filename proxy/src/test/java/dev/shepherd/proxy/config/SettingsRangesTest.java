@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigException;
 import dev.shepherd.proxy.balancer.BalanceType;
 import dev.shepherd.proxy.frontend.ProxyProtocol;
+import dev.shepherd.proxy.frontend.RetryOn;
 import dev.shepherd.proxy.frontend.Transport;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -293,5 +294,33 @@ class SettingsRangesTest {
     @Test
     void anAdminApiOffLoopbackWithATokenIsAccepted() {
         assertThat(sidecar("admin { host = \"0.0.0.0\", token = \"s3cret\" }").admin().token()).isEqualTo("s3cret");
+    }
+
+    @Test
+    void retryOnIsASetOfTheKnownFailuresAndMayBeEmpty() {
+        assertThat(sidecar("").retryOn()).containsExactly(RetryOn.CONNECT_FAILURE);
+        assertThat(sidecar("retry-on = [empty-response, connect-failure]").retryOn())
+                .containsExactlyInAnyOrder(RetryOn.CONNECT_FAILURE, RetryOn.EMPTY_RESPONSE);
+        assertThat(sidecar("retry-on = []").retryOn()).isEmpty();
+    }
+
+    @Test
+    void retryOnWithAnUnknownOrRepeatedFailureIsRejected() {
+        assertThatThrownBy(() -> sidecar("retry-on = [connect-failure, timeout]"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.retry-on': each entry must be one of connect-failure, "
+                        + "empty-response, got 'timeout'");
+        assertThatThrownBy(() -> sidecar("retry-on = [empty-response, empty-response]"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.retry-on': lists 'empty-response' twice");
+    }
+
+    @Test
+    void errorLimitIsZeroForOffOrAPositiveCount() {
+        assertThat(sidecar("health-check.error-limit = 0").healthCheck().errorLimit()).isZero();
+        assertThat(sidecar("").healthCheck().errorLimit()).isEqualTo(5);
+        assertThatThrownBy(() -> sidecar("health-check.error-limit = -1"))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageEndingWith("Invalid value at 'shepherd.health-check.error-limit': must be >= 0, got -1");
     }
 }

@@ -3,7 +3,7 @@ package dev.shepherd.proxy.frontend;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.config.TestSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
-import dev.shepherd.proxy.endpoint.ConnectFailures;
+import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,9 +30,14 @@ final class RunningProxy implements AutoCloseable {
     }
 
     RunningProxy(Transport transport, String settings, List<Endpoint> endpoints) throws InterruptedException {
+        this(transport, settings, endpoints, PassiveHealth.IGNORED);
+    }
+
+    RunningProxy(Transport transport, String settings, List<Endpoint> endpoints, PassiveHealth passiveHealth)
+            throws InterruptedException {
         ShepherdSettings onPortZero = TestSettings.onPortZero(settings, endpoints);
         endpoints.forEach(endpoint -> group.add(endpoint, "static").setState(EndpointState.UP));
-        server = new FrontendServer(onPortZero, group, ConnectFailures.IGNORED, registry, transport);
+        server = new FrontendServer(onPortZero, group, passiveHealth, registry, transport);
         port = server.start().getPort();
     }
 

@@ -3,7 +3,7 @@ package dev.shepherd.proxy.frontend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shepherd.proxy.config.TestSettings;
-import dev.shepherd.proxy.endpoint.ConnectFailures;
+import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +34,7 @@ class TransportSettingTest {
             EndpointGroup group = new EndpointGroup();
             group.add(echo.endpoint(), "static").setState(EndpointState.UP);
             FrontendServer server = new FrontendServer(TestSettings.onPortZero(setting, List.of(echo.endpoint())), group,
-                    ConnectFailures.IGNORED, new SimpleMeterRegistry());
+                    PassiveHealth.IGNORED, new SimpleMeterRegistry());
             try {
                 int port = server.start().getPort();
                 try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {

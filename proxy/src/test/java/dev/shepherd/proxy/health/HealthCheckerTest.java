@@ -40,7 +40,7 @@ class HealthCheckerTest {
         checker.start();
         long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
         while (System.nanoTime() < until) {
-            checker.connectFailed("connect_refused");
+            checker.proxyError("connect_refused");
         }
         assertThat(mostAtOnce.get()).isEqualTo(1);
 
@@ -61,7 +61,7 @@ class HealthCheckerTest {
         AtomicBoolean hammering = new AtomicBoolean(true);
         Thread passive = new Thread(() -> {
             while (hammering.get()) {
-                checker.connectFailed("connect_refused");
+                checker.proxyError("connect_refused");
             }
         });
         passive.start();
@@ -101,10 +101,48 @@ class HealthCheckerTest {
                 (e, timeout) -> CheckResult.PASSED, (healthy, why) -> heard.add(healthy));
         checker.start();
         await().atMost(Duration.ofSeconds(15)).until(checker::healthy);
-        checker.connectFailed("connect_refused: connect(..) failed: Cannot assign requested address");
+        checker.proxyError("connect_refused: connect(..) failed: Cannot assign requested address");
         assertThat(heard).containsExactly(true);
-        checker.connectFailed("connect_refused: Connection refused");
+        checker.proxyError("connect_refused: Connection refused");
         assertThat(heard).startsWith(true, false);
+        checker.close();
+    }
+
+    @Test
+    void errorLimitErrorsInARowEjectAtOnceAndAnAnswerEndsTheStreak() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        // Checks 10 s apart, so that only the passive errors decide between the first pass and the end.
+        HealthChecker checker = checker(Duration.ofSeconds(10), Duration.ofSeconds(10), 1, 5, 3,
+                (e, timeout) -> CheckResult.PASSED, (healthy, why) -> heard.add(healthy + ": " + why));
+        checker.start();
+        await().atMost(Duration.ofSeconds(15)).until(checker::healthy);
+
+        checker.proxyError("closed by the endpoint before its first byte");
+        checker.proxyError("closed by the endpoint before its first byte");
+        checker.answered();
+        checker.proxyError("closed by the endpoint before its first byte");
+        checker.proxyError("closed by the endpoint before its first byte");
+        assertThat(heard).containsExactly("true: 1 health checks passed");
+
+        checker.proxyError("connect_refused (Connection refused)");
+        assertThat(heard).startsWith("true: 1 health checks passed",
+                "false: 3 proxied connections failed in a row (error-limit 3), the last: connect_refused (Connection refused)");
+        // The check each error brought forward passes, and rise 1 brings it back.
+        await().atMost(Duration.ofSeconds(5)).until(checker::healthy);
+        checker.close();
+    }
+
+    @Test
+    void errorLimitZeroNeverEjects() {
+        List<Boolean> heard = new CopyOnWriteArrayList<>();
+        HealthChecker checker = checker(Duration.ofSeconds(10), Duration.ofSeconds(10), 1, 5, 0,
+                (e, timeout) -> CheckResult.PASSED, (healthy, why) -> heard.add(healthy));
+        checker.start();
+        await().atMost(Duration.ofSeconds(15)).until(checker::healthy);
+        for (int i = 0; i < 100; i++) {
+            checker.proxyError("connect_refused (Connection refused)");
+        }
+        assertThat(heard).containsExactly(true);
         checker.close();
     }
 
@@ -125,8 +163,13 @@ class HealthCheckerTest {
 
     private HealthChecker checker(Duration interval, Duration fastInterval, int rise, int fall, HealthProbe probe,
             BiConsumer<Boolean, String> verdicts) {
+        return checker(interval, fastInterval, rise, fall, 1, probe, verdicts);
+    }
+
+    private HealthChecker checker(Duration interval, Duration fastInterval, int rise, int fall, int errorLimit,
+            HealthProbe probe, BiConsumer<Boolean, String> verdicts) {
         HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Type.TCP, "/", interval,
-                Duration.ofMillis(1), fastInterval, rise, fall);
+                Duration.ofMillis(1), fastInterval, rise, fall, errorLimit);
         HealthVerdicts owner = new HealthVerdicts() {
             @Override
             public void healthChanged(boolean healthy, String reason) {

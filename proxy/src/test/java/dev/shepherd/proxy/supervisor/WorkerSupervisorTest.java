@@ -31,7 +31,7 @@ class WorkerSupervisorTest {
 
     private final EndpointGroup group = new EndpointGroup();
     private final HealthMonitor health = new HealthMonitor(new HealthCheckSettings(HealthCheckSettings.Type.TCP, "/",
-            Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(50), 1, 2));
+            Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMillis(50), 1, 2, 5));
     private WorkerSupervisor supervisor;
 
     @AfterEach
