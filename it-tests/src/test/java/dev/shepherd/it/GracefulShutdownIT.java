@@ -38,13 +38,7 @@ class GracefulShutdownIT {
 
     @Test
     void aWorkerThatIgnoresSigtermIsKilledWhenShutdownTimeoutRunsOut() throws Exception {
-        try (JavaProcess edge = JavaProcess.shepherd(List.of("-Dshepherd.listen.host=127.0.0.1",
-                "-Dshepherd.listen.port=" + FreePort.reserve(), "-Dshepherd.admin.port=" + FreePort.reserve(),
-                "-Dshepherd.workers.count=1", "-Dshepherd.workers.first-port=" + FreePort.reserve(),
-                "-Dshepherd.workers.command.0=sh", "-Dshepherd.workers.command.1=-c",
-                "-Dshepherd.workers.command.2=trap '' TERM; exec sleep 600",
-                "-Dshepherd.workers.drain-timeout=1s", "-Dshepherd.workers.stop-timeout=30s",
-                "-Dshepherd.workers.kill-timeout=30s", "-Dshepherd.shutdown-timeout=3s"))) {
+        try (JavaProcess edge = withAWorkerThatIgnoresSigterm("3s")) {
             edge.awaitLine("worker 0 started", START);
             List<ProcessHandle> workers = workers(edge);
             long signalled = System.nanoTime();
@@ -56,6 +50,36 @@ class GracefulShutdownIT {
             assertThat(edge.lines()).anyMatch(line -> line.contains("still running when shutdown-timeout ran out: SIGKILL"));
             assertThat(workers).singleElement().matches(worker -> !worker.isAlive());
         }
+    }
+
+    @Test
+    void aSecondStopSignalEndsTheDrainAtOnce() throws Exception {
+        try (JavaProcess edge = withAWorkerThatIgnoresSigterm("60s")) {
+            edge.awaitLine("worker 0 started", START);
+            List<ProcessHandle> workers = workers(edge);
+            edge.signal("TERM");
+            edge.awaitLine("a second Ctrl-C or SIGTERM ends the drain at once", Duration.ofSeconds(10));
+            Thread.sleep(1000);
+            long signalled = System.nanoTime();
+            edge.signal("INT");
+            assertThat(edge.awaitExit(Duration.ofSeconds(15))).isZero();
+            long tookMillis = (System.nanoTime() - signalled) / 1_000_000;
+            System.out.printf("a second stop signal during a 60 s shutdown-timeout: exit 0 %d ms after it%n", tookMillis);
+            assertThat(tookMillis).isLessThan(5_000);
+            assertThat(edge.lines()).anyMatch(line -> line.contains("a second stop signal: ending the drain now"));
+            assertThat(workers).singleElement().matches(worker -> !worker.isAlive());
+        }
+    }
+
+    /** An edge whose one worker ignores SIGTERM and never speaks the control protocol. */
+    private static JavaProcess withAWorkerThatIgnoresSigterm(String shutdownTimeout) throws Exception {
+        return JavaProcess.shepherd(List.of("-Dshepherd.listen.host=127.0.0.1",
+                "-Dshepherd.listen.port=" + FreePort.reserve(), "-Dshepherd.admin.port=" + FreePort.reserve(),
+                "-Dshepherd.workers.count=1", "-Dshepherd.workers.first-port=" + FreePort.reserve(),
+                "-Dshepherd.workers.command.0=sh", "-Dshepherd.workers.command.1=-c",
+                "-Dshepherd.workers.command.2=trap '' TERM; exec sleep 600",
+                "-Dshepherd.workers.drain-timeout=1s", "-Dshepherd.workers.stop-timeout=30s",
+                "-Dshepherd.workers.kill-timeout=30s", "-Dshepherd.shutdown-timeout=" + shutdownTimeout));
     }
 
     private static List<ProcessHandle> workers(JavaProcess edge) {

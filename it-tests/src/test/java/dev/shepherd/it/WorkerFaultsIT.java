@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +18,13 @@ import org.junit.jupiter.api.Test;
 class WorkerFaultsIT {
     private static final Duration START = Duration.ofSeconds(30);
     private static final Duration EVERY = Duration.ofSeconds(2);
+    /** Quicker checks than conf/shepherd.conf's, where a test waits for all 3 workers UP before each signal. */
+    private static final List<String> QUICK_CHECKS = List.of("-Dshepherd.health-check.interval=500ms",
+            "-Dshepherd.health-check.timeout=200ms", "-Dshepherd.health-check.fast-interval=50ms");
 
     @Test
     void aWorkerSigtermedFromOutsideIsDrainedBeforeItClosesAndNoRequestFails() throws Exception {
-        try (Flock flock = new Flock(List.of())) {
+        try (Flock flock = new Flock(QUICK_CHECKS)) {
             List<Long> signalled;
             try (TrafficLoad load = new TrafficLoad(flock.listen, Duration.ofSeconds(60))) {
                 signalled = flock.signalRandomWorkers(8, ProcessHandle::destroy); // SIGTERM
@@ -36,16 +41,49 @@ class WorkerFaultsIT {
     }
 
     @Test
-    void aWorkerKilledWithSigkillCostsNoRequestWhenEmptyResponsesAreReplayed() throws Exception {
-        try (Flock flock = new Flock(List.of("-Dshepherd.retry-on.0=connect-failure", "-Dshepherd.retry-on.1=empty-response"))) {
+    void aRandomWorkerKilledEveryTwoSecondsLeavesOneUpAtEveryMomentAndCostsNoNewConnection() throws Exception {
+        // conf/shepherd.conf's settings (retry-on empty-response among them) and the restart defaults.
+        try (Flock flock = new Flock(List.of())) {
+            AtomicInteger samples = new AtomicInteger();
+            AtomicInteger noneUp = new AtomicInteger();
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    try {
+                        samples.incrementAndGet();
+                        if (flock.admin.workersUp() == 0) {
+                            noneUp.incrementAndGet();
+                        }
+                        Thread.sleep(50);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "status-sampler");
             try (TrafficLoad load = TrafficLoad.newConnectionsOnly(flock.listen, Duration.ofSeconds(90))) {
-                List<Long> killed = flock.signalRandomWorkers(30, ProcessHandle::destroyForcibly);
+                sampler.start();
+                int kills = 30;
+                for (int i = 0; i < kills; i++) {
+                    Thread.sleep(EVERY.toMillis());
+                    List<Long> running = flock.admin.workers().stream().filter(w -> !w.path("pid").isNull())
+                            .map(w -> w.path("pid").asLong()).toList();
+                    if (!running.isEmpty()) {
+                        ProcessHandle.of(running.get(flock.random.nextInt(running.size()))).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+                Thread.sleep(1000);
                 load.stop();
+                sampling.set(false);
+                sampler.join(5000);
                 double replays = flock.admin.metric("shepherd_replays_total");
-                System.out.printf("SIGKILL to a random worker every 2 s, %d times, retry-on empty-response: %d requests,"
-                        + " %d failed %s; %.0f replayed%n", killed.size(), load.requests(), load.failures(), load.errors(), replays);
+                List<String> states = flock.admin.workers().stream().map(w -> w.path("state").asText()).toList();
+                System.out.printf("SIGKILL to a random running worker every 2 s, %d times, defaults: %d requests, %d failed %s;"
+                        + " %.0f replayed; no worker UP in %d of %d status samples 50 ms apart; states after: %s%n",
+                        kills, load.requests(), load.failures(), load.errors(), replays, noneUp.get(), samples.get(), states);
                 assertThat(load.failures()).as("failed requests: %s", load.errors()).isZero();
                 assertThat(load.requests()).isGreaterThan(1000);
+                assertThat(noneUp.get()).as("samples with no worker UP").isZero();
+                assertThat(states).doesNotContain("FAILED");
             }
         }
     }
@@ -53,7 +91,9 @@ class WorkerFaultsIT {
     @Test
     void withoutReplayTheRequestsASigkillCostsAreCountedByTheEdge() throws Exception {
         // reference.conf's default; conf/shepherd.conf, which the edge reads from here, adds empty-response.
-        try (Flock flock = new Flock(List.of("-Dshepherd.retry-on.0=connect-failure"))) {
+        List<String> options = new ArrayList<>(QUICK_CHECKS);
+        options.add("-Dshepherd.retry-on.0=connect-failure");
+        try (Flock flock = new Flock(options)) {
             try (TrafficLoad load = TrafficLoad.newConnectionsOnly(flock.listen, Duration.ofSeconds(60))) {
                 List<Long> killed = flock.signalRandomWorkers(10, ProcessHandle::destroyForcibly);
                 load.stop();
@@ -68,21 +108,18 @@ class WorkerFaultsIT {
         }
     }
 
-    /** An edge with 3 demo workers and its admin API; restarts not limited (the churn itself is the faults issue's point 3). */
+    /** An edge with 3 demo workers and its admin API. */
     private static final class Flock implements AutoCloseable {
         final int listen = FreePort.reserve();
         final int adminPort = FreePort.reserve();
         final AdminClient admin = new AdminClient(adminPort);
         final JavaProcess edge;
-        private final Random random = new Random(42);
+        final Random random = new Random(42);
 
         Flock(List<String> options) throws Exception {
             List<String> args = new ArrayList<>(List.of("-Dshepherd.listen.host=127.0.0.1",
                     "-Dshepherd.listen.port=" + listen, "-Dshepherd.admin.port=" + adminPort,
-                    "-Dshepherd.workers.count=3", "-Dshepherd.workers.first-port=" + FreePort.reserveRange(3),
-                    "-Dshepherd.workers.restart.max-restarts=1000", "-Dshepherd.workers.restart.min-uptime=1s",
-                    "-Dshepherd.health-check.interval=500ms", "-Dshepherd.health-check.timeout=200ms",
-                    "-Dshepherd.health-check.fast-interval=50ms"));
+                    "-Dshepherd.workers.count=3", "-Dshepherd.workers.first-port=" + FreePort.reserveRange(3)));
             args.addAll(options);
             edge = JavaProcess.shepherd(args);
             for (int i = 0; i < 3; i++) {

@@ -153,8 +153,8 @@ public final class Edge implements AutoCloseable {
     @Override
     public void close() {
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
-        log.info("stopping: no new clients; draining {} endpoints and stopping the workers, within shutdown-timeout {} ms",
-                group.status().size(), shutdownTimeout.toMillis());
+        log.info("stopping: no new clients; draining {} endpoints and stopping the workers, within shutdown-timeout {} ms"
+                + " (a second Ctrl-C or SIGTERM ends the drain at once)", group.status().size(), shutdownTimeout.toMillis());
         admin.close();
         frontend.stopAccepting();
         List<CompletableFuture<Void>> drains = backends.stream().map(backend -> backend.drain().idle()).toList();
@@ -179,5 +179,17 @@ public final class Edge implements AutoCloseable {
         health.close();
         metrics.close();
         log.info("stopped");
+    }
+
+    /**
+     * Cuts a graceful stop short (a second stop signal): SIGKILL to every worker still running,
+     * waited for up to 2 s so that none outlives the edge, and every connection closed.
+     */
+    public void stopNow() {
+        if (supervisor != null) {
+            supervisor.close(Duration.ofMillis(1));
+        }
+        frontend.close();
+        log.info("stopped at once");
     }
 }

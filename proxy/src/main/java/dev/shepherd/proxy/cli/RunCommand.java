@@ -5,6 +5,7 @@ import dev.shepherd.proxy.config.ShepherdSettings;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -24,22 +25,41 @@ final class RunCommand implements Callable<Integer> {
         ShepherdSettings settings = parent.config.load();
         log.info("settings from {}", parent.config.describe());
         SettingsSummary.lines(settings).forEach(line -> log.info("  {}", line));
-        // The edge runs until the JVM is asked to stop: SIGTERM or SIGINT (Ctrl-C). The hook
-        // is in place before the edge starts, so a signal during start-up still stops the workers;
-        // it waits for the start to end first. A requested stop is reported as success: without the
-        // halt the JVM would exit 128 + signal, which service managers count as a failure.
-        HangupSignal.ignoreWithAWarning();
+        // The edge runs until SIGTERM or SIGINT (Ctrl-C): the first stops it gracefully, within
+        // shutdown-timeout; a second ends the drain at once (the workers get SIGKILL), as Docker
+        // Compose does. The handlers are in place before the edge starts, so a signal during
+        // start-up still stops the workers; the stop waits for the start to end first. A requested
+        // stop is reported as success: without the halt the JVM would exit 128 + signal, which
+        // service managers count as a failure. SIGHUP, which would stop the JVM, is logged.
+        Signals.on("HUP", () -> log.warn("SIGHUP: re-reading the config is not built yet; the edge keeps running as it is"));
         CompletableFuture<Edge> started = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Edge edge;
-            try {
-                edge = started.join();
-            } catch (RuntimeException startFailed) {
-                return; // nothing runs; the exit status of the failure stands
+        AtomicInteger stops = new AtomicInteger();
+        Runnable stop = () -> {
+            int signal = stops.incrementAndGet();
+            if (signal == 1) {
+                Thread graceful = new Thread(() -> {
+                    stopGracefully(started);
+                    Runtime.getRuntime().halt(0);
+                }, "shepherd-shutdown");
+                graceful.start();
+            } else if (signal == 2) {
+                log.warn("a second stop signal: ending the drain now, SIGKILL to the workers still running");
+                Thread cut = new Thread(() -> {
+                    Edge edge = started.getNow(null);
+                    if (edge != null) {
+                        edge.stopNow();
+                    }
+                    Runtime.getRuntime().halt(0);
+                }, "shepherd-stop-now");
+                cut.start();
             }
-            edge.close();
-            Runtime.getRuntime().halt(0);
-        }, "shepherd-shutdown"));
+        };
+        if (!(Signals.on("TERM", stop) && Signals.on("INT", stop))) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopGracefully(started);
+                Runtime.getRuntime().halt(0);
+            }, "shepherd-shutdown"));
+        }
         try {
             started.complete(Edge.start(settings));
         } catch (InterruptedException | RuntimeException e) {
@@ -48,5 +68,15 @@ final class RunCommand implements Callable<Integer> {
         }
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    private static void stopGracefully(CompletableFuture<Edge> started) {
+        Edge edge;
+        try {
+            edge = started.join();
+        } catch (RuntimeException startFailed) {
+            return; // nothing runs
+        }
+        edge.close();
     }
 }

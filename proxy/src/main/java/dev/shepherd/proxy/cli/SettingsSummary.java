@@ -28,7 +28,11 @@ final class SettingsSummary {
                 "worker restart  " + restart(w),
                 "backends        " + (s.backends().isEmpty() ? "none" : s.backends().toString()),
                 "limits          max-connections " + s.maxConnections() + ", per endpoint "
-                        + s.maxConnectionsPerEndpoint() + ", idle-timeout " + format(s.idleTimeout()),
+                        + s.maxConnectionsPerEndpoint() + ", per source "
+                        + (s.maxConnectionsPerSource() == 0 ? "off" : s.maxConnectionsPerSource()) + ", idle-timeout "
+                        + format(s.idleTimeout()) + ", max duration "
+                        + (s.maxConnectionDuration().isZero() ? "off" : format(s.maxConnectionDuration()))
+                        + ", queue-timeout " + format(s.queueTimeout()),
                 "proxy-protocol  " + ConfigNames.of(s.proxyProtocol()) + ", event-loop-threads " + s.eventLoopThreads()
                         + ", transport " + (s.transport() == null ? "auto" : s.transport().configName())
                         + ", read-buffer-size " + s.readBufferSize() + " bytes",
@@ -41,7 +45,8 @@ final class SettingsSummary {
     private static String restart(WorkerSettings w) {
         var r = w.restart();
         return "back-off " + format(r.initialDelay()) + " x" + r.multiplier() + " up to " + format(r.maxDelay())
-                + ", FAILED after " + r.maxRestarts() + " in " + format(r.window()) + "; stop: drain " + format(w.drainTimeout())
+                + ", FAILED after " + r.maxRestarts() + " crashes in a row ("
+                + (r.failedRetry().isZero() ? "not retried" : "retried every " + format(r.failedRetry())) + "); stop: drain " + format(w.drainTimeout())
                 + ", stop " + format(w.stopTimeout()) + ", kill " + format(w.killTimeout())
                 + "; unhealthy restart after " + format(w.unhealthyRestartAfter()) + "; slow start " + format(w.slowStart());
     }

@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * When a worker slot whose process exited is respawned: after {@code initialDelay}, growing by
- * {@code multiplier} up to {@code maxDelay} while the worker keeps failing, back to
- * {@code initialDelay} once a worker has run {@code minUptime}; more than {@code maxRestarts}
- * within {@code window} and the slot is FAILED.
+ * When a worker slot whose process exited is respawned. An exit is a crash when the instance was
+ * never UP or was UP for less than {@code minUptime}: the delay starts at {@code initialDelay} and
+ * grows by {@code multiplier} up to {@code maxDelay} with each crash in a row, and
+ * {@code maxRestarts} crashes in a row make the slot FAILED, tried again every {@code failedRetry}
+ * (never when zero). An exit after a stable run (UP for {@code minUptime}) is respawned after
+ * {@code initialDelay} and ends the streak.
  */
 public record RestartSettings(
         Duration initialDelay,
@@ -16,12 +18,12 @@ public record RestartSettings(
         double multiplier,
         Duration minUptime,
         int maxRestarts,
-        Duration window) {
+        Duration failedRetry) {
     public RestartSettings {
         requireNonNull(initialDelay, "initialDelay");
         requireNonNull(maxDelay, "maxDelay");
         requireNonNull(minUptime, "minUptime");
-        requireNonNull(window, "window");
+        requireNonNull(failedRetry, "failedRetry");
         if (multiplier < 1.0) {
             throw new IllegalArgumentException("multiplier must be >= 1, got " + multiplier);
         }

@@ -51,18 +51,21 @@ public final class SettingsLoader {
             }
             user = ConfigFactory.parseFile(new File(file.toString()), ConfigParseOptions.defaults().setAllowMissing(false));
         }
-        Config layered = ConfigFactory.systemProperties()
-                .withFallback(ConfigFactory.systemEnvironmentOverrides())
-                .withFallback(user);
-        return read(layered);
+        Config overrides = ConfigFactory.systemProperties().withFallback(ConfigFactory.systemEnvironmentOverrides());
+        return read(user, overrides);
     }
 
-    /** Reads {@code config} over reference.conf: the seam the unit tests use. */
-    ShepherdSettings read(Config config) {
+    /** Reads the user's {@code file} alone over reference.conf, no overrides: the seam the unit tests use. */
+    ShepherdSettings read(Config file) {
+        return read(file, ConfigFactory.empty());
+    }
+
+    private ShepherdSettings read(Config file, Config overrides) {
         // Not defaultReference(): it has the system properties merged in, which would make a
         // misspelled -Dshepherd.* key look known to UnknownKeys.
         Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
-        Config merged = config.withFallback(reference).resolve();
+        UnknownKeys.checkRoots(file, reference, ROOT);
+        Config merged = overrides.withFallback(file).withFallback(reference).resolve();
         UnknownKeys.check(merged, reference, ROOT);
         return read(new ConfigReader(merged));
     }
@@ -96,9 +99,12 @@ public final class SettingsLoader {
                 in.durationAtLeast("shepherd.connect-timeout", Duration.ofMillis(1)),
                 in.intAtLeast("shepherd.connect-attempts", 1),
                 in.setOf("shepherd.retry-on", RetryOn.class),
+                in.nonNegativeDuration("shepherd.queue-timeout"),
                 in.positiveDuration("shepherd.idle-timeout"),
                 in.intAtLeast("shepherd.max-connections", 1),
                 in.intAtLeast("shepherd.max-connections-per-endpoint", 1),
+                in.intAtLeast("shepherd.max-connections-per-source", 0),
+                in.nonNegativeDuration("shepherd.max-connection-duration"),
                 in.oneOf("shepherd.proxy-protocol", ProxyProtocol.class),
                 in.intOrAuto("shepherd.event-loop-threads", 1, availableProcessors),
                 in.transportOrAuto("shepherd.transport"),
@@ -149,7 +155,7 @@ public final class SettingsLoader {
 
     private WorkerSettings readWorkers(ConfigReader in) {
         int count = in.intOrAuto("shepherd.workers.count", 0, availableProcessors);
-        List<String> command = in.config().getStringList("shepherd.workers.command");
+        List<String> command = withPlaceholders(in, "shepherd.workers.command");
         int firstPort = in.port("shepherd.workers.first-port");
         if (count > 0 && (long) firstPort + count - 1 > 65535) {
             throw in.bad("shepherd.workers.first-port",
@@ -167,7 +173,7 @@ public final class SettingsLoader {
                 in.doubleAtLeast("shepherd.workers.restart.multiplier", 1.0),
                 in.positiveDuration("shepherd.workers.restart.min-uptime"),
                 in.intAtLeast("shepherd.workers.restart.max-restarts", 1),
-                in.positiveDuration("shepherd.workers.restart.window"));
+                in.nonNegativeDuration("shepherd.workers.restart.failed-retry"));
         Duration heartbeatInterval = in.positiveDuration("shepherd.workers.heartbeat.interval");
         Duration heartbeatTimeout = in.positiveDuration("shepherd.workers.heartbeat.timeout");
         if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
@@ -179,6 +185,7 @@ public final class SettingsLoader {
                 command,
                 firstPort,
                 readEnv(in, "shepherd.workers.env"),
+                readDirectory(in, "shepherd.workers.directory"),
                 in.positiveDuration("shepherd.workers.ready-timeout"),
                 in.positiveDuration("shepherd.workers.drain-timeout"),
                 in.positiveDuration("shepherd.workers.stop-timeout"),
@@ -198,9 +205,47 @@ public final class SettingsLoader {
                 throw new ConfigException.BadValue(entry.getValue().origin(), path + "." + entry.getKey(),
                         "must be a string, number or boolean, got " + type.name().toLowerCase());
             }
-            env.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
+            String value = String.valueOf(entry.getValue().unwrapped());
+            try {
+                Placeholders.check(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException.BadValue(entry.getValue().origin(), path + "." + entry.getKey(), e.getMessage());
+            }
+            env.put(entry.getKey(), value);
         }
         return env;
+    }
+
+    /** A list of strings, each checked for {@code {port}} and {@code {id}} placeholders at its own line. */
+    private static List<String> withPlaceholders(ConfigReader in, String path) {
+        List<String> strings = new ArrayList<>();
+        for (ConfigValue value : in.config().getList(path)) {
+            if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST
+                    || value.valueType() == ConfigValueType.NULL) {
+                throw new ConfigException.BadValue(value.origin(), path, "each element must be a string, got " + value.render());
+            }
+            String text = String.valueOf(value.unwrapped());
+            try {
+                Placeholders.check(text);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException.BadValue(value.origin(), path, e.getMessage());
+            }
+            strings.add(text);
+        }
+        return strings;
+    }
+
+    /** An existing directory, or {@code null} for the edge's own working directory (an empty string). */
+    private static Path readDirectory(ConfigReader in, String path) {
+        String text = in.string(path);
+        if (text.isEmpty()) {
+            return null;
+        }
+        Path directory = Path.of(text).toAbsolutePath().normalize();
+        if (!Files.isDirectory(directory)) {
+            throw in.bad(path, "no such directory: " + directory);
+        }
+        return directory;
     }
 
     private static List<Endpoint> readBackends(ConfigReader in) {

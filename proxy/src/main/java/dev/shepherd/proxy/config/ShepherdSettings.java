@@ -22,9 +22,12 @@ public record ShepherdSettings(
         Duration connectTimeout,
         int connectAttempts,
         Set<RetryOn> retryOn,
+        Duration queueTimeout,
         Duration idleTimeout,
         int maxConnections,
         int maxConnectionsPerEndpoint,
+        int maxConnectionsPerSource,
+        Duration maxConnectionDuration,
         ProxyProtocol proxyProtocol,
         int eventLoopThreads,
         Transport transport,
@@ -39,8 +42,10 @@ public record ShepherdSettings(
         requireNonNull(balance, "balance");
         requireNonNull(connectTimeout, "connectTimeout");
         retryOn = Set.copyOf(requireNonNull(retryOn, "retryOn"));
+        requireNonNull(queueTimeout, "queueTimeout");
         requireNonNull(idleTimeout, "idleTimeout");
         requireNonNull(shutdownTimeout, "shutdownTimeout");
+        requireNonNull(maxConnectionDuration, "maxConnectionDuration");
         requireNonNull(proxyProtocol, "proxyProtocol");
         requireNonNull(workers, "workers");
         backends = List.copyOf(requireNonNull(backends, "backends"));

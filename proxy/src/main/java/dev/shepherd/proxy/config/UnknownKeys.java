@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Rejects a key under {@code shepherd} that reference.conf does not know (a typo such as
- * {@code helth-check}), naming the closest known key. Keys inside an object that reference.conf
+ * {@code helth-check}), naming the closest known key, and a key of the user's file outside
+ * {@code shepherd}. Keys inside an object that reference.conf
  * leaves empty, such as {@code workers.env}, are the user's own and always allowed, and so are
  * indexes into a list ({@code backends.0}), which is how system properties set a list.
  */
@@ -32,6 +33,33 @@ final class UnknownKeys {
                 throw new UnknownKeyException(entry.getValue().origin(),
                         "Unknown key '" + root + "." + key + "'; did you mean '" + root + "." + suggestion + "'?");
             }
+        }
+    }
+
+    /**
+     * Every key at the top of the user's file must be {@code root}: a misspelled root
+     * ({@code shepard { }}) or a file written without it ({@code workers.count = 2}) would otherwise
+     * be ignored, and the edge would run on the defaults. The error names the file, the line and
+     * the key meant.
+     */
+    static void checkRoots(Config file, Config reference, String root) {
+        Config known = reference.getConfig(root);
+        for (Map.Entry<String, ConfigValue> entry : file.root().entrySet()) {
+            String key = entry.getKey();
+            if (key.equals(root)) {
+                continue;
+            }
+            String meant;
+            if (known.root().containsKey(key)) {
+                meant = root + "." + key + "' (inside " + root + " { })";
+            } else if (distance(key, root) <= 3) {
+                meant = root + "'";
+            } else {
+                meant = root + "." + known.root().keySet().stream()
+                        .min(Comparator.comparingInt(candidate -> distance(candidate, key))).orElseThrow() + "'";
+            }
+            throw new UnknownKeyException(entry.getValue().origin(), "Unknown key '" + key + "' outside " + root
+                    + " { }: every setting of a Shepherd file is under " + root + "; did you mean '" + meant + "?");
         }
     }
 

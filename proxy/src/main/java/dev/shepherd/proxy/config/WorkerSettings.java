@@ -2,16 +2,23 @@ package dev.shepherd.proxy.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The worker JVMs Shepherd spawns; {@code count == 0} means none, an empty command the demo worker. */
+/**
+ * The worker JVMs Shepherd spawns; {@code count == 0} means none, an empty command the demo worker.
+ * {@code command} and {@code env} values may hold {@link Placeholders}.
+ *
+ * @param directory the workers' working directory, {@code null} for the edge's own
+ */
 public record WorkerSettings(
         int count,
         List<String> command,
         int firstPort,
         Map<String, String> env,
+        Path directory,
         Duration readyTimeout,
         Duration drainTimeout,
         Duration stopTimeout,

@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.frontend;
 
+import dev.shepherd.proxy.logging.LogLimiter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.TimeUnit;

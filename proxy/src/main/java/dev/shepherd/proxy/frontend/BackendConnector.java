@@ -1,9 +1,11 @@
 package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.balancer.LoadBalancer;
-import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.PassiveHealth;
+import dev.shepherd.proxy.logging.LogLimiter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,6 +22,7 @@ import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Opens the endpoint side of a pair on the client channel's own event loop. With {@code retry-on}
  * {@code connect-failure}, a refused or timed-out connect moves on to another eligible endpoint, up
  * to {@code connect-attempts} distinct ones for the client's connection (replays included); only
- * then is the client closed.
+ * then is the client closed. A new client that finds no endpoint able to take it waits for one
+ * ({@link WaitingClients}, {@code queue-timeout}).
  */
 final class BackendConnector {
     private static final Logger log = LoggerFactory.getLogger(BackendConnector.class);
@@ -51,10 +55,11 @@ final class BackendConnector {
     private final Map<Endpoint, InetSocketAddress> addresses = new ConcurrentHashMap<>();
     private final AddressResolverGroup<InetSocketAddress> dns;
     private final LogLimiter giveUpLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
+    private final WaitingClients waiting;
 
     BackendConnector(EndpointGroup group, PassiveHealth passiveHealth, LoadBalancer balancer, Transport transport, RecvByteBufAllocator reads,
             AddressResolverGroup<InetSocketAddress> dns, int connectTimeoutMillis,
-            int connectAttempts, Set<RetryOn> retryOn, int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
+            int connectAttempts, Set<RetryOn> retryOn, Duration queueTimeout, int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
         this.group = group;
         this.passiveHealth = passiveHealth;
         this.balancer = balancer;
@@ -65,6 +70,7 @@ final class BackendConnector {
         this.proxyProtocol = proxyProtocol;
         this.metrics = metrics;
         this.dns = dns;
+        this.waiting = new WaitingClients(group, queueTimeout, this::connect, metrics);
         this.template = new Bootstrap()
                 .channelFactory(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
@@ -85,6 +91,11 @@ final class BackendConnector {
     /** As {@link #connect}, for a connection its last endpoint ended unanswered: its bytes go again. */
     void replay(Channel client, FrontendHandler pair) {
         attempt(client, pair, FailureReason.EMPTY_RESPONSE);
+    }
+
+    /** Its meters: the clients waiting for an endpoint. */
+    void bindTo(MeterRegistry registry) {
+        waiting.bindTo(registry);
     }
 
     /** Whether a client that has tried {@code tried} may try one more endpoint. */
@@ -127,12 +138,17 @@ final class BackendConnector {
         EndpointGroup.Lease lease = reserve(tried);
         if (lease == null) {
             if (tried.isEmpty()) {
-                lastFailure = group.eligible().isEmpty() ? FailureReason.NO_ELIGIBLE_ENDPOINT : FailureReason.OVER_CAPACITY;
+                if (waiting.offer(client, pair)) {
+                    return;
+                }
+                lastFailure = pair.waitDeadline() != 0 ? FailureReason.QUEUE_TIMEOUT
+                        : group.eligible().isEmpty() ? FailureReason.NO_ELIGIBLE_ENDPOINT : FailureReason.OVER_CAPACITY;
                 metrics.failed(lastFailure);
             }
             giveUp(client, lastFailure, tried);
             return;
         }
+        waiting.served();
         tried.add(lease.endpoint());
         InetSocketAddress address = address(lease.endpoint());
         if (!address.isUnresolved()) {

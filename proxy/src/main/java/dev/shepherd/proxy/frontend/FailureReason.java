@@ -10,12 +10,14 @@ public enum FailureReason {
     CONNECT_TIMEOUT,
     /** Any other error while connecting, such as no route to the host. */
     CONNECT_FAILED,
-    /** No endpoint was eligible, or every eligible one had already been tried. */
+    /** No endpoint was eligible, or every eligible one had already been tried (with queue-timeout 0, or after a failed connect). */
     NO_ELIGIBLE_ENDPOINT,
-    /** Every eligible endpoint had {@code max-connections-per-endpoint} open. */
+    /** Every eligible endpoint had {@code max-connections-per-endpoint} open (with queue-timeout 0). */
     OVER_CAPACITY,
     /** The endpoint closed or reset the connection before its first byte, and it was not replayed. */
-    EMPTY_RESPONSE;
+    EMPTY_RESPONSE,
+    /** No endpoint could take a new client (none eligible, or all at their cap) within {@code queue-timeout}. */
+    QUEUE_TIMEOUT;
 
     /** The metric tag and log word: {@code connect_refused}. */
     public String tag() {

@@ -28,6 +28,9 @@ final class FrontendHandler extends RelayHandler {
     private List<ByteBuf> sent;
     private int sentBytes;
     private boolean spoke;
+    private Channel channel;
+    /** When this client's wait for an endpoint runs out (System.nanoTime), or 0 if it never waited. */
+    private long waitDeadline;
 
     FrontendHandler(BackendConnector connector, FrontendMetrics metrics) {
         super(metrics, null);
@@ -36,6 +39,7 @@ final class FrontendHandler extends RelayHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
         metrics.clientOpened();
         if (connector.replaysEmptyResponses()) {
             sent = new ArrayList<>(2);
@@ -45,6 +49,19 @@ final class FrontendHandler extends RelayHandler {
 
     Set<Endpoint> tried() {
         return tried;
+    }
+
+    /** The client's channel. */
+    Channel channel() {
+        return channel;
+    }
+
+    long waitDeadline() {
+        return waitDeadline;
+    }
+
+    void waitUntil(long deadlineNanos) {
+        waitDeadline = deadlineNanos;
     }
 
     void backendConnected(Channel client, Channel backend) {

@@ -16,6 +16,7 @@ public final class FrontendMetrics implements MeterBinder {
     private final LongAdder bufferedBytes = new LongAdder();
     private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
     private final LongAdder replays = new LongAdder();
+    private final Map<ClientLimit, Counter> limited = new EnumMap<>(ClientLimit.class);
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -29,6 +30,12 @@ public final class FrontendMetrics implements MeterBinder {
         FunctionCounter.builder("shepherd.replays", replays, LongAdder::sum)
                 .description("Client connections sent again to another endpoint after one closed them unanswered (retry-on empty-response)")
                 .register(registry);
+        for (ClientLimit limit : ClientLimit.values()) {
+            limited.put(limit, Counter.builder("shepherd.connections.limited")
+                    .description("Client connections closed by a limit of their own (max-connections-per-source, max-connection-duration)")
+                    .tag("limit", limit.tag())
+                    .register(registry));
+        }
         for (FailureReason reason : FailureReason.values()) {
             failures.put(reason, Counter.builder("shepherd.connect.failures")
                     .description("Failed connect attempts to endpoints, and clients turned away, by reason")
@@ -56,6 +63,13 @@ public final class FrontendMetrics implements MeterBinder {
     /** Bytes read from one side of a pair and not yet written to the other, over all pairs. */
     public long bufferedBytes() {
         return bufferedBytes.sum();
+    }
+
+    void limited(ClientLimit limit) {
+        Counter counter = limited.get(limit);
+        if (counter != null) {
+            counter.increment();
+        }
     }
 
     void replayed() {

@@ -9,6 +9,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -32,6 +33,7 @@ public final class FrontendServer implements AutoCloseable {
     private final FrontendMetrics metrics = new FrontendMetrics();
     private final EventLoopGroup ioGroup;
     private final DnsAddressResolverGroup resolver;
+    private final MeterRegistry registry;
     private Channel serverChannel;
 
     /** @param passiveHealth hears how the proxy's connections to each endpoint went */
@@ -68,6 +70,7 @@ public final class FrontendServer implements AutoCloseable {
         this.transport = transport;
         this.ioGroup = transport.newGroup(settings.eventLoopThreads(), "shepherd-io");
         this.resolver = new DnsAddressResolverGroup(transport.datagramChannel(), DnsServerAddressStreamProviders.platformDefault());
+        this.registry = registry;
         metrics.bindTo(registry);
     }
 
@@ -86,15 +89,18 @@ public final class FrontendServer implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()),
                 settings.connectAttempts(),
                 settings.retryOn(),
+                settings.queueTimeout(),
                 settings.maxConnectionsPerEndpoint(),
                 settings.proxyProtocol(),
                 metrics);
+        connector.bindTo(registry);
         long idleNanos = settings.idleTimeout().toNanos();
+        long maxDurationNanos = settings.maxConnectionDuration().toNanos();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(ioGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new ConnectionLimiter(settings.maxConnections()))
+                .handler(listenerHandlers())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, reads)
@@ -102,6 +108,9 @@ public final class FrontendServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel client) {
+                        if (maxDurationNanos > 0) {
+                            client.pipeline().addLast(new ConnectionDeadline(maxDurationNanos, metrics));
+                        }
                         client.pipeline().addLast(
                                 new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
                                 new FrontendHandler(connector, metrics));
@@ -120,6 +129,21 @@ public final class FrontendServer implements AutoCloseable {
                 settings.listen().host(), address.getPort(), transport.configName(),
                 settings.eventLoopThreads(), ConfigNames.of(settings.balance()));
         return address;
+    }
+
+    /** On the listening channel: the per-source limit, when set, then max-connections. */
+    private ChannelHandler listenerHandlers() {
+        ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections());
+        if (settings.maxConnectionsPerSource() == 0) {
+            return limiter;
+        }
+        SourceLimiter perSource = new SourceLimiter(settings.maxConnectionsPerSource(), metrics);
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel listener) {
+                listener.pipeline().addLast(perSource, limiter);
+            }
+        };
     }
 
     /** The transport the traffic runs on. */

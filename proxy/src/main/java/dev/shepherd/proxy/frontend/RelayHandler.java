@@ -122,9 +122,10 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
         if (written.isSuccess()) {
             readMore(source);
         } else if (written.channel() == peer) {
-            // The peer's end closes this side (its handler's channelInactive); an endpoint's handler
-            // first decides whether the client's bytes go to another endpoint instead.
-            peer.close();
+            // The peer's error, handled by the peer's handler: it closes the peer, whose end closes
+            // this side; an endpoint's handler first decides whether the client's bytes go to
+            // another endpoint instead.
+            peer.pipeline().fireExceptionCaught(written.cause());
         } // else a peer since detached failed the write: the bytes go again to the next one
     }
 

@@ -8,17 +8,21 @@ import dev.shepherd.worker.protocol.SocketStreams;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The supervisor's end of one worker's control channel: a Unix-domain socket that accepts one
  * connection (the worker's), then unlinks its path, and a thread that reads the worker's frames.
- * A malformed frame is logged and dropped; the channel stays open.
+ * A worker that breaks the protocol is reported once; what it sends after that is dropped unread.
  */
 final class ControlSocket implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlSocket.class);
@@ -29,9 +33,19 @@ final class ControlSocket implements AutoCloseable {
 
         void onFrame(Frame frame);
 
+        /**
+         * The worker broke the protocol (a malformed or oversized frame, a frame only the edge
+         * sends): called once; the channel's bytes are read and dropped from then on.
+         */
+        void onBroken(String why);
+
         /** The worker's end closed (it is exiting), or the socket was closed. */
         void onClosed();
     }
+
+    /** The frames a worker may send. */
+    private static final Set<Frame.Type> FROM_WORKERS = EnumSet.of(Frame.Type.READY, Frame.Type.HEARTBEAT,
+            Frame.Type.MESSAGE, Frame.Type.STOPPING);
 
     private final String workerId;
     private final Path path;
@@ -133,15 +147,29 @@ final class ControlSocket implements AutoCloseable {
             Frame frame;
             try {
                 frame = reader.next();
+                if (frame != null && !FROM_WORKERS.contains(frame.type())) {
+                    throw new MalformedFrameException("a '" + frame.type().name().toLowerCase(Locale.ROOT)
+                            + "' frame, which only the edge sends");
+                }
             } catch (MalformedFrameException e) {
-                log.warn("worker {}: dropped a malformed control frame: {}", workerId, e.getMessage());
-                continue;
+                handler.onBroken(e.getMessage());
+                drop(accepted);
+                return;
             }
             if (frame == null) {
                 return;
             }
             lastFrameNanos = System.nanoTime();
             handler.onFrame(frame);
+        }
+    }
+
+    /** Reads and drops whatever the worker still sends, in chunks, until it closes: a broken channel costs no more. */
+    private void drop(SocketChannel accepted) throws IOException {
+        ByteBuffer sink = ByteBuffer.allocate(64 * 1024);
+        while (accepted.read(sink) >= 0) {
+            sink.clear();
+            lastFrameNanos = System.nanoTime(); // it still speaks: not hung while its replacement starts
         }
     }
 

@@ -48,20 +48,36 @@ public record ExitCause(Kind kind, String description) {
     }
 
     /**
-     * The process ended by itself. The JDK reports death by signal N as exit code 128 + N, as
-     * shells do, so such a code names the signal too.
+     * The process ended by itself, or by a signal someone else sent. The JDK reports death by
+     * signal N as exit code 128 + N, as shells do, so such a code is read as the signal.
      */
     static ExitCause exited(int code) {
         int signal = code - 128;
         if (signal > 0 && signal < 65) {
-            return new ExitCause(Kind.SIGNAL, "exit code " + code + " (signal " + signal
-                    + (SIGNALS.containsKey(signal) ? ", " + SIGNALS.get(signal) : "") + ")");
+            return new ExitCause(Kind.SIGNAL, onSignal(signal, code) + ", not sent by the edge");
         }
         return new ExitCause(Kind.EXIT_CODE, "exit code " + code);
     }
 
-    static ExitCause stopped(int code) {
-        return new ExitCause(Kind.REQUESTED, "stopped by Shepherd, exit code " + code);
+    /**
+     * The edge stopped it on purpose.
+     *
+     * @param signalSent the last signal the edge's stop sent ({@code SIGTERM}, {@code SIGKILL}), or {@code null}
+     */
+    static ExitCause stopped(int code, String signalSent) {
+        int signal = code - 128;
+        if (signal > 0 && signal < 65) {
+            boolean ours = SIGNALS.getOrDefault(signal, "").equals(signalSent);
+            return new ExitCause(Kind.REQUESTED, "stopped by the edge: " + onSignal(signal, code)
+                    + (ours ? ", sent by the edge" : ", not sent by the edge"));
+        }
+        return new ExitCause(Kind.REQUESTED, "stopped by the edge: exit code " + code);
+    }
+
+    /** {@code killed by SIGKILL (exit code 137)}, {@code exited on SIGTERM (exit code 143)}. */
+    private static String onSignal(int signal, int code) {
+        String name = SIGNALS.getOrDefault(signal, "signal " + signal);
+        return (signal == 9 ? "killed by " : "exited on ") + name + " (exit code " + code + ")";
     }
 
     static ExitCause missedHeartbeats(Duration silence) {

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.supervisor;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +15,16 @@ interface ProcessStarter {
         return variable.equals("SHEPHERD_ADMIN_TOKEN") || variable.equals("CONFIG_FORCE_shepherd_admin_token");
     }
 
-    /** The real thing: the edge's environment without its secrets, plus {@code extraEnv}; stdin from /dev/null. */
-    static ProcessStarter system() {
+    /**
+     * The real thing: the edge's environment without its secrets, plus {@code extraEnv}; stdin from
+     * /dev/null; in {@code directory}, or the edge's own working directory when it is {@code null}.
+     */
+    static ProcessStarter system(Path directory) {
         return (command, extraEnv) -> {
             ProcessBuilder builder = new ProcessBuilder(command);
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
             builder.environment().keySet().removeIf(ProcessStarter::isEdgeSecret);
             builder.environment().putAll(extraEnv);
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -2,17 +2,18 @@ package dev.shepherd.proxy.supervisor;
 
 import dev.shepherd.proxy.config.RestartSettings;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
- * The respawn rules of one worker slot: an exponential back-off that starts again after a stable
- * run, and a crash-loop budget of {@code max-restarts} within a sliding {@code window}.
- * Not thread-safe: a slot uses it from the supervisor's thread.
+ * The respawn rules of one worker slot. An exit is a crash when its instance was never UP or was UP
+ * for less than {@code min-uptime}: the delay grows with each crash in a row, and
+ * {@code max-restarts} of them in a row make the slot FAILED. An exit after a stable run ends the
+ * streak and is respawned after {@code initial-delay}: a worker killed while serving proved that it
+ * starts, and the flock's capacity comes first. Not thread-safe: a slot uses it from the
+ * supervisor's thread.
  */
 final class RestartPolicy {
     private final RestartSettings settings;
-    private final Deque<Long> restarts = new ArrayDeque<>(); // nanoTime of each respawn granted
+    private int crashesInRow;
     private Duration nextDelay;
 
     RestartPolicy(RestartSettings settings) {
@@ -21,23 +22,21 @@ final class RestartPolicy {
     }
 
     /**
-     * Called when the slot's worker ended unasked (or could not start) after {@code uptime}.
+     * Called when the slot's worker ended unasked (or could not start).
      *
-     * @return the delay before the respawn, or {@code null} when the budget is spent and the slot
-     *     is FAILED
+     * @param upFor how long the instance had been UP, zero if it never was
+     * @return the delay before the respawn, or {@code null} when the slot is FAILED
      */
-    Duration afterExit(long nowNanos, Duration uptime) {
-        if (uptime.compareTo(settings.minUptime()) >= 0) {
+    Duration afterExit(Duration upFor) {
+        if (upFor.compareTo(settings.minUptime()) >= 0) {
+            crashesInRow = 0;
             nextDelay = settings.initialDelay();
+            return nextDelay;
         }
-        long windowStart = nowNanos - settings.window().toNanos();
-        while (!restarts.isEmpty() && restarts.peekFirst() - windowStart < 0) {
-            restarts.removeFirst();
-        }
-        if (restarts.size() >= settings.maxRestarts()) {
+        if (crashesInRow >= settings.maxRestarts()) {
             return null;
         }
-        restarts.addLast(nowNanos);
+        crashesInRow++;
         Duration delay = nextDelay;
         long grown = (long) Math.min(settings.maxDelay().toNanos(), delay.toNanos() * settings.multiplier());
         nextDelay = Duration.ofNanos(grown);
@@ -46,12 +45,12 @@ final class RestartPolicy {
 
     /** Forgets the crashes so far: an operator's restart revives a FAILED slot with a fresh budget. */
     void reset() {
-        restarts.clear();
+        crashesInRow = 0;
         nextDelay = settings.initialDelay();
     }
 
-    /** Respawns granted within the window that ended at the last exit. */
-    int recentRestarts() {
-        return restarts.size();
+    /** Crashes in a row, up to the last exit. */
+    int crashesInRow() {
+        return crashesInRow;
     }
 }

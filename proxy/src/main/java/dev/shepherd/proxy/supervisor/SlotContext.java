@@ -4,7 +4,6 @@ import dev.shepherd.proxy.config.WorkerSettings;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.health.EndpointChecks;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
@@ -15,7 +14,7 @@ import java.util.function.BiConsumer;
  */
 record SlotContext(
         WorkerSettings settings,
-        List<String> command,
+        WorkerCommand command,
         EndpointGroup group,
         EndpointChecks checks,
         SupervisorLoop loop,

@@ -28,6 +28,7 @@ final class StopSequence {
     private final SupervisorLoop loop;
     private final Executor blocking;
     private Step step;
+    private String signalSent;
     private SupervisorLoop.Scheduled timer = SupervisorLoop.Scheduled.NONE;
 
     StopSequence(String name, WorkerProcess process, EndpointGroup.Member member, WorkerSettings settings,
@@ -60,9 +61,14 @@ final class StopSequence {
     void startAfterChannelClosed() {
         step = Step.ASKED;
         member.setState(EndpointState.STOPPING);
-        log.info("{} closed its control channel: it is exiting; out of rotation, SIGTERM if still running in {} ms",
-                name, settings.stopTimeout().toMillis());
+        log.info("{} closed its control channel (it is exiting, or was killed): out of rotation; SIGTERM if it still"
+                + " runs in {} ms", name, settings.stopTimeout().toMillis());
         timer = loop.schedule(settings.stopTimeout(), this::terminate);
+    }
+
+    /** The last signal this sequence sent ({@code SIGTERM}, {@code SIGKILL}), or {@code null}. */
+    String signalSent() {
+        return signalSent;
     }
 
     /** The process exited: nothing more to do. */
@@ -109,12 +115,14 @@ final class StopSequence {
         }
         step = Step.TERMINATED;
         timer.cancel();
+        signalSent = "SIGTERM";
         process.terminate();
         log.info("{}: SIGTERM", name);
         Duration killTimeout = settings.killTimeout();
         timer = loop.schedule(killTimeout, () -> {
             if (step == Step.TERMINATED) {
                 step = Step.KILLED;
+                signalSent = "SIGKILL";
                 log.warn("{} still running {} ms after SIGTERM: SIGKILL", name, killTimeout.toMillis());
                 process.kill();
             }

@@ -6,14 +6,17 @@ import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;
 import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import dev.shepherd.proxy.health.EndpointCheck;
+import dev.shepherd.proxy.logging.LogLimiter;
 import dev.shepherd.worker.protocol.Frame;
 import dev.shepherd.worker.protocol.WorkerEnv;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,15 @@ final class WorkerInstance {
      * How the process ended: {@code pid} -1 and {@code code} -1 when it never started;
      * {@code planned} when the edge stopped it (not respawned).
      */
-    record Exit(long pid, int code, ExitCause cause, Duration uptime, boolean planned) {}
+    private static final long NEVER_UP = Long.MIN_VALUE;
+    /** The most log lines (output and messages together) one instance may cause per second. */
+    static final int LOG_LINES_PER_SECOND = 100;
+
+    /**
+     * @param uptime how long the process ran
+     * @param upFor how long it was UP (admitted), zero if it never was
+     */
+    record Exit(long pid, int code, ExitCause cause, Duration uptime, Duration upFor, boolean planned) {}
 
     private final String id;
     private final int port;
@@ -41,8 +52,12 @@ final class WorkerInstance {
     private final AdminState admin;
     private final boolean slowStart;
     private final CompletableFuture<Void> up = new CompletableFuture<>();
+    private final CompletableFuture<String> replacementWanted = new CompletableFuture<>();
+    /** Every log line this instance can cause (its output, its messages) within one budget. */
+    private final LogLimiter logBudget = new LogLimiter(LOG_LINES_PER_SECOND, 1, TimeUnit.SECONDS, System::nanoTime);
     private final CompletableFuture<Exit> exited = new CompletableFuture<>();
     private EndpointState state = EndpointState.STARTING;
+    private long upSinceNanos = NEVER_UP;
     private volatile WorkerProcess process; // written on the loop; read by send() on a writing thread
     private EndpointGroup.Member member;
     private EndpointCheck check;
@@ -74,6 +89,14 @@ final class WorkerInstance {
 
     EndpointState state() {
         return state;
+    }
+
+    /**
+     * Completes, with the reason, when this instance should be replaced the rolling way (its
+     * replacement UP first): it broke the control protocol.
+     */
+    CompletableFuture<String> replacementWanted() {
+        return replacementWanted;
     }
 
     CompletableFuture<Void> up() {
@@ -109,20 +132,21 @@ final class WorkerInstance {
             failedStart(ExitCause.startFailed("cannot create its control socket: " + e.getMessage()));
             return;
         }
+        List<String> argv = context.command().forInstance(id, port);
         Process started;
         try {
-            started = context.starter().start(context.command(), environment(control));
+            started = context.starter().start(argv, environment(control));
         } catch (IOException e) {
             control.close();
-            failedStart(ExitCause.cannotStart(context.command(), rootMessage(e)));
+            failedStart(ExitCause.cannotStart(argv, rootMessage(e)));
             return;
         }
         process = new WorkerProcess(started, control, context.loop().nanoTime());
         member = context.group().add(new Endpoint(id, "127.0.0.1", port), "worker");
         member.setAdminState(admin);
         log.info("worker {} started: pid {}, port {}", id, process.pid(), port);
-        OutputPump.start(id, "out", started.getInputStream());
-        OutputPump.start(id, "err", started.getErrorStream());
+        OutputPump.start(id, started.pid(), "out", started.getInputStream(), logBudget);
+        OutputPump.start(id, started.pid(), "err", started.getErrorStream(), logBudget);
         control.start(new ControlEvents());
         started.onExit().thenRun(() -> context.loop().execute(this::processExited));
         Duration readyTimeout = context.settings().readyTimeout();
@@ -190,7 +214,8 @@ final class WorkerInstance {
     }
 
     private Map<String, String> environment(ControlSocket control) {
-        Map<String, String> env = new LinkedHashMap<>(context.settings().env());
+        Map<String, String> env = new LinkedHashMap<>();
+        context.settings().env().forEach((name, value) -> env.put(name, WorkerCommand.expand(value, id, port)));
         env.put(WorkerEnv.ID, id);
         env.put(WorkerEnv.PORT, Integer.toString(port));
         env.put(WorkerEnv.CONTROL_SOCKET, control.path().toString());
@@ -212,6 +237,7 @@ final class WorkerInstance {
             rampWeight(1); // before it is UP: it never takes a full share while cold
         }
         setState(EndpointState.UP);
+        upSinceNanos = context.loop().nanoTime();
         log.info("worker {} (pid {}) is UP on port {}, {} ms after its start: {} and its health checks passed; {}{}",
                 id, process.pid(), port, process.uptime(context.loop().nanoTime()).toMillis(),
                 linksRuntime ? "it said ready" : "no control channel",
@@ -324,15 +350,16 @@ final class WorkerInstance {
         member.remove();
         context.ports().release(port);
         int code = process.process().exitValue();
-        ExitCause cause = planned && killCause == null ? ExitCause.stopped(code)
+        ExitCause cause = planned && killCause == null ? ExitCause.stopped(code, stop == null ? null : stop.signalSent())
                 : killCause != null ? killCause : ExitCause.exited(code);
-        finish(new Exit(process.pid(), code, cause, process.uptime(now), planned && killCause == null));
+        Duration upFor = upSinceNanos == NEVER_UP ? Duration.ZERO : Duration.ofNanos(now - upSinceNanos);
+        finish(new Exit(process.pid(), code, cause, process.uptime(now), upFor, planned && killCause == null));
     }
 
     private void failedStart(ExitCause cause) {
         state = EndpointState.STOPPED;
         context.ports().release(port);
-        finish(new Exit(-1, -1, cause, Duration.ZERO, false));
+        finish(new Exit(-1, -1, cause, Duration.ZERO, Duration.ZERO, false));
     }
 
     private void finish(Exit exit) {
@@ -386,10 +413,33 @@ final class WorkerInstance {
                 case READY -> context.loop().execute(WorkerInstance.this::readySaid);
                 case STOPPING -> context.loop().execute(WorkerInstance.this::stoppingByItself);
                 // On its own thread: a slow application handler must not hold up the heartbeats read here.
-                case MESSAGE -> context.messages().execute(() -> context.messageHandler().accept(id, frame.payload()));
+                case MESSAGE -> message(frame.payload());
                 case HEARTBEAT -> { } // its time is all that counts, and the socket noted it
-                default -> log.warn("worker {}: dropped a '{}' frame: only Shepherd sends those", id, frame);
+                default -> { } // the socket lets through only the frames a worker may send
             }
+        }
+
+        /**
+         * Within the budget a message goes to the handler, in order; beyond it, it is dropped and
+         * counted: a worker sending in a loop can neither flood the log nor grow the handler's queue.
+         */
+        private void message(String text) {
+            long held = logBudget.tryLog();
+            if (held < 0) {
+                return;
+            }
+            if (held > 0) {
+                log.warn("worker {}: {} messages or output lines dropped before this message: over {} a second", id, held,
+                        LOG_LINES_PER_SECOND);
+            }
+            context.messages().execute(() -> context.messageHandler().accept(id, text));
+        }
+
+        @Override
+        public void onBroken(String why) {
+            log.warn("worker {} broke the control protocol: {}; it is replaced (its replacement admitted first) and its"
+                    + " channel is no longer read", id, why);
+            replacementWanted.complete("it broke the control protocol: " + why);
         }
 
         @Override

@@ -33,6 +33,8 @@ final class WorkerSlot {
     private AdminState admin = AdminState.READY;
     private ExitCause lastExit;
     private int restarts;
+    private int failedRetries;
+    private long failedAtNanos;
     private final Map<ExitCause.Kind, Integer> restartsByCause = new EnumMap<>(ExitCause.Kind.class);
     private int generation;
     private boolean stopWanted;
@@ -53,7 +55,7 @@ final class WorkerSlot {
     List<WorkerStatus> status() {
         List<WorkerStatus> rows = new ArrayList<>(2);
         rows.add(current != null ? current.status(restarts, restartsByCause, lastExit)
-                : WorkerStatus.between(id, homePort, between, restarts, restartsByCause, lastExit));
+                : WorkerStatus.between(id, homePort, between, betweenHealth(), restarts, restartsByCause, lastExit));
         if (next != null) {
             rows.add(next.status(restarts, restartsByCause, lastExit));
         }
@@ -124,6 +126,7 @@ final class WorkerSlot {
         next = replacement;
         log.info("worker {}: replacing pid {} (port {}) with a new instance on port {}", id, oldPid, old.port(), port);
         replacement.exited().thenAccept(exit -> replacementExited(replacement, exit));
+        replaceWhenBroken(replacement);
         replacement.start();
         return replacement.up().handle((ok, failure) -> {
             if (failure != null) {
@@ -223,6 +226,28 @@ final class WorkerSlot {
         });
     }
 
+    /**
+     * An instance that asks to be replaced (it broke the control protocol) is replaced the rolling
+     * way when it serves; one not UP yet, or itself a replacement, is stopped (and respawned, or the
+     * roll ends).
+     */
+    private void replaceWhenBroken(WorkerInstance instance) {
+        instance.replacementWanted().thenAccept(reason -> context.loop().execute(() -> {
+            if (stopWanted || (instance != current && instance != next)) {
+                return;
+            }
+            if (instance == current && next == null && instance.state() == EndpointState.UP) {
+                replace().whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        log.warn("worker {}: replacing it ({}) failed: {}", id, reason, failure.getMessage());
+                    }
+                });
+            } else if (instance != current || next == null) {
+                instance.stop();
+            }
+        }));
+    }
+
     /** A new current instance on the home port (or a spare one while an old instance holds it); null if it could not start. */
     private WorkerInstance spawn(boolean slowStart) {
         int port = homePort;
@@ -240,6 +265,7 @@ final class WorkerSlot {
         WorkerInstance instance = new WorkerInstance(id, port, ++generation, context, admin, slowStart);
         current = instance;
         instance.exited().thenAccept(exit -> currentExited(instance, exit));
+        replaceWhenBroken(instance);
         instance.start();
         return current == instance ? instance : null;
     }
@@ -268,7 +294,7 @@ final class WorkerSlot {
         } else {
             log.error("worker {}: {}", id, exit.cause());
         }
-        respawnLater(exit.uptime());
+        respawnLater(exit.upFor());
     }
 
     private void replacementExited(WorkerInstance replacement, WorkerInstance.Exit exit) {
@@ -287,23 +313,55 @@ final class WorkerSlot {
         respawnLater(Duration.ZERO);
     }
 
-    private void respawnLater(Duration uptime) {
-        Duration delay = policy.afterExit(context.loop().nanoTime(), uptime);
+    private void respawnLater(Duration upFor) {
+        Duration delay = policy.afterExit(upFor);
         if (delay == null) {
             between = EndpointState.FAILED;
+            failedAtNanos = context.loop().nanoTime();
             var restart = context.settings().restart();
-            log.error("worker {} FAILED: it exited again after {} restarts within {} ms; it is not respawned again. Last exit: {}",
-                    id, restart.maxRestarts(), restart.window().toMillis(), lastExit);
+            String retry = restart.failedRetry().isZero() ? "it is not respawned again"
+                    : "it is tried again in " + restart.failedRetry().toMillis() + " ms";
+            log.error("worker {} FAILED: {} crashes in a row (exits before it was UP for {} ms); {}, or at once on a"
+                    + " reload or restart. Last exit: {}", id, policy.crashesInRow(), restart.minUptime().toMillis(), retry,
+                    lastExit);
+            if (!restart.failedRetry().isZero()) {
+                respawn = context.loop().schedule(restart.failedRetry(), this::retryFailed);
+            }
             return;
         }
         between = EndpointState.BACKOFF;
         restarts++;
         restartsByCause.merge(lastExit.kind(), 1, Integer::sum);
-        log.info("worker {}: respawning in {} ms (restart {} within the window)", id, delay.toMillis(), policy.recentRestarts());
+        log.info("worker {}: respawning in {} ms ({} crashes in a row)", id, delay.toMillis(), policy.crashesInRow());
         respawn = context.loop().schedule(delay, () -> {
             if (!stopWanted && current == null) {
                 spawn(true);
             }
         });
+    }
+
+    /** What status says of a slot with no process: why, and what comes next. */
+    private String betweenHealth() {
+        if (between == EndpointState.FAILED) {
+            Duration retry = context.settings().restart().failedRetry();
+            String next = retry.isZero() ? "not tried again" : "tried again in "
+                    + Math.max(0, (retry.toNanos() - (context.loop().nanoTime() - failedAtNanos)) / 1_000_000) + " ms";
+            return "FAILED after " + policy.crashesInRow() + " crashes in a row, " + next
+                    + (failedRetries > 0 ? " (" + failedRetries + " tries after FAILED so far)" : "");
+        }
+        return between == EndpointState.BACKOFF ? "no process: " + policy.crashesInRow() + " crashes in a row" : "no process";
+    }
+
+    /** failed-retry after FAILED: one more start; a crash makes the slot FAILED again at once. */
+    private void retryFailed() {
+        if (stopWanted || current != null || between != EndpointState.FAILED) {
+            return;
+        }
+        restarts++;
+        failedRetries++;
+        restartsByCause.merge(lastExit.kind(), 1, Integer::sum);
+        log.info("worker {} FAILED {} ms ago: trying it again (retry {})", id,
+                context.settings().restart().failedRetry().toMillis(), failedRetries);
+        spawn(true);
     }
 }

@@ -32,8 +32,8 @@ public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState 
     }
 
     /** A slot with no process. */
-    static WorkerStatus between(String id, int port, EndpointState state, int restarts,
+    static WorkerStatus between(String id, int port, EndpointState state, String health, int restarts,
             Map<ExitCause.Kind, Integer> restartsByCause, ExitCause lastExit) {
-        return new WorkerStatus(id, port, OptionalLong.empty(), state, "no process", 0, 0, 0, restarts, restartsByCause, Duration.ZERO, lastExit);
+        return new WorkerStatus(id, port, OptionalLong.empty(), state, health, 0, 0, 0, restarts, restartsByCause, Duration.ZERO, lastExit);
     }
 }

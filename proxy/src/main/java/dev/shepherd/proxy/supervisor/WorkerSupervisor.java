@@ -55,7 +55,7 @@ public final class WorkerSupervisor implements AutoCloseable {
     WorkerSupervisor(WorkerSettings settings, EndpointGroup group, EndpointChecks checks, ProcessStarter starter)
             throws IOException {
         this.settings = settings;
-        List<String> command = WorkerCommand.resolve(settings.command());
+        WorkerCommand command = WorkerCommand.of(settings.command());
         // Only the edge's user may open the control sockets inside.
         this.socketDir = Files.createTempDirectory("shepherd-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -67,13 +67,13 @@ public final class WorkerSupervisor implements AutoCloseable {
         }
         publish();
         log.info("starting {} workers on 127.0.0.1:{}..{}: {}", settings.count(), settings.firstPort(),
-                settings.firstPort() + settings.count() - 1, String.join(" ", command));
+                settings.firstPort() + settings.count() - 1, command);
     }
 
     /** Creates the supervisor; {@link #spawnAll()} starts the workers. */
     public static WorkerSupervisor create(WorkerSettings settings, EndpointGroup group, EndpointChecks checks)
             throws IOException {
-        return new WorkerSupervisor(settings, group, checks, ProcessStarter.system());
+        return new WorkerSupervisor(settings, group, checks, ProcessStarter.system(settings.directory()));
     }
 
     /** Spawns every worker; returns without waiting for them to be ready. */

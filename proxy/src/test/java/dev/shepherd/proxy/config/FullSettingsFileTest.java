@@ -48,7 +48,7 @@ class FullSettingsFileTest {
                   max-delay = 1m
                   min-uptime = 30s
                   max-restarts = 7
-                  window = 10m
+                  failed-retry = 10m
                 }
                 heartbeat { interval = 2s, timeout = 6s }
               }

@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigException;
@@ -180,5 +181,52 @@ class SettingsFileErrorsTest {
         assertThatThrownBy(() -> load(path))
                 .isInstanceOf(ConfigException.BadValue.class)
                 .hasMessage(file + ": 5: Invalid value at 'shepherd.backends': 'localhost' is not host:port");
+    }
+
+    @Test
+    void anUnknownPlaceholderInTheCommandIsRejectedAtItsLine() throws IOException {
+        Path path = write("""
+                shepherd {
+                  workers {
+                    command = [
+                      "java", "-jar", "app.jar",
+                      "--server.port={prot}"
+                    ]
+                  }
+                }
+                """);
+
+        assertThatThrownBy(() -> load(path))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessage(file + ": 5: Invalid value at 'shepherd.workers.command': unknown placeholder {prot} in "
+                        + "'--server.port={prot}': only {port} and {id} (write {{ and }} for literal braces)");
+    }
+
+    @Test
+    void aLoneBraceInAnEnvValueIsRejectedAtItsKey() throws IOException {
+        Path path = write("""
+                shepherd {
+                  workers.env {
+                    SERVER_PORT = "{port}"
+                    JSON = "{"
+                  }
+                }
+                """);
+
+        assertThatThrownBy(() -> load(path))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessage(file + ": 4: Invalid value at 'shepherd.workers.env.JSON': a '{' with no placeholder at character 1"
+                        + " of '{': write {{ for a literal brace");
+    }
+
+    @Test
+    void aWorkersDirectoryThatDoesNotExistIsRejected() throws IOException {
+        Path path = write("shepherd.workers.directory = \"" + dir.resolve("nowhere") + "\"\n");
+
+        assertThatThrownBy(() -> load(path))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessage(file + ": 1: Invalid value at 'shepherd.workers.directory': no such directory: " + dir.resolve("nowhere"));
+        Files.writeString(path, "shepherd.workers.directory = \"" + dir + "\"\n");
+        assertThat(load(path).workers().directory()).isEqualTo(dir);
     }
 }

@@ -36,7 +36,6 @@ class SettingsRangesTest {
                 "workers.restart.initial-delay",
                 "workers.restart.max-delay",
                 "workers.restart.min-uptime",
-                "workers.restart.window",
                 "workers.heartbeat.interval",
                 "workers.heartbeat.timeout",
                 "health-check.interval",

@@ -76,10 +76,26 @@ class UnknownKeysTest {
     }
 
     @Test
-    void keysOutsideShepherdAreLeftAlone() {
-        ShepherdSettings settings = parse("other-app { anything = 1 }\nshepherd { " + TestSettings.SIDECAR + " }");
+    void aMisspelledRootIsRejectedAtItsLineInsteadOfBeingIgnored() {
+        assertThatThrownBy(() -> parse("shepard { workers.count = 2 }\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("String: 1: Unknown key 'shepard' outside shepherd { }: every setting of a Shepherd file is"
+                        + " under shepherd; did you mean 'shepherd'?");
+    }
 
-        assertThat(settings.backends()).hasSize(1);
+    @Test
+    void aFileWrittenWithoutTheRootNamesTheKeyMeant() {
+        assertThatThrownBy(() -> parse("# my settings\nworkers.count = 2\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("String: 2: Unknown key 'workers' outside shepherd { }: every setting of a Shepherd file is"
+                        + " under shepherd; did you mean 'shepherd.workers' (inside shepherd { })?");
+    }
+
+    @Test
+    void anyOtherKeyOutsideShepherdIsRejectedToo() {
+        assertThatThrownBy(() -> parse("other-app { anything = 1 }\nshepherd { " + TestSettings.SIDECAR + " }"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("String: 1: Unknown key 'other-app' outside shepherd { }");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.shepherd.proxy.frontend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.EndpointState;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -87,11 +89,41 @@ class ConnectRetryTest {
     }
 
     @Test
-    void clientIsClosedWhenNoEndpointIsEligible() throws Exception {
-        try (RunningProxy proxy = new RunningProxy("", List.of()); Socket client = proxy.connect()) {
+    void withoutAQueueAClientIsClosedAtOnceWhenNoEndpointIsEligible() throws Exception {
+        try (RunningProxy proxy = new RunningProxy("queue-timeout = 0s", List.of()); Socket client = proxy.connect()) {
             assertThat(client.getInputStream().read()).isEqualTo(-1);
             assertThat(proxy.failures(FailureReason.NO_ELIGIBLE_ENDPOINT)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aClientThatFindsNoEligibleEndpointWaitsForTheFirstOneAdmitted() throws Exception {
+        try (TestServer echo = TestServer.echo("echo");
+                RunningProxy proxy = new RunningProxy("queue-timeout = 5s", List.of());
+                Socket client = proxy.connect()) {
+            client.getOutputStream().write('w');
+            assertThat(RunningProxy.eventually(Duration.ofSeconds(2), () -> waiting(proxy) == 1)).isTrue();
+            Thread.sleep(300);
+            proxy.group.add(echo.endpoint(), "static").setState(EndpointState.UP);
+            assertThat(client.getInputStream().read()).isEqualTo('w');
+            assertThat(waiting(proxy)).isZero();
+            assertThat(proxy.failures(FailureReason.NO_ELIGIBLE_ENDPOINT)).isZero();
+        }
+    }
+
+    @Test
+    void aClientWhoseWaitRunsOutIsClosedAndCounted() throws Exception {
+        try (RunningProxy proxy = new RunningProxy("queue-timeout = 300ms", List.of()); Socket client = proxy.connect()) {
+            long start = System.nanoTime();
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+            assertThat(proxy.failures(FailureReason.QUEUE_TIMEOUT)).isEqualTo(1);
+            assertThat(waiting(proxy)).isZero();
+        }
+    }
+
+    private static double waiting(RunningProxy proxy) {
+        return proxy.registry.get("shepherd.clients.waiting").gauge().value();
     }
 
     @Test

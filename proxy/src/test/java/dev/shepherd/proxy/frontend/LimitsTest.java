@@ -41,7 +41,7 @@ class LimitsTest {
     void anEndpointAtItsCapIsPassedOverAndClientsAreClosedWhenAllAre() throws Exception {
         try (TestServer a = TestServer.echo("a");
                 TestServer b = TestServer.echo("b");
-                RunningProxy proxy = RunningProxy.inFrontOf("max-connections-per-endpoint = 1", a, b);
+                RunningProxy proxy = RunningProxy.inFrontOf("max-connections-per-endpoint = 1, queue-timeout = 0s", a, b);
                 Socket first = proxy.connect();
                 Socket second = proxy.connect()) {
             assertEchoes(first, 'x');
@@ -54,6 +54,24 @@ class LimitsTest {
             }
             assertThat(proxy.failures(FailureReason.OVER_CAPACITY)).isEqualTo(1);
             assertEchoes(first, 'z');
+        }
+    }
+
+    @Test
+    void aClientThatFindsEveryEndpointAtItsCapWaitsForAConnectionToClose() throws Exception {
+        try (TestServer a = TestServer.echo("a");
+                RunningProxy proxy = RunningProxy.inFrontOf("max-connections-per-endpoint = 1, queue-timeout = 5s", a)) {
+            Socket first = proxy.connect();
+            assertEchoes(first, 'x');
+            try (Socket waiting = proxy.connect()) {
+                waiting.getOutputStream().write('q');
+                Thread.sleep(300);
+                assertThat(a.accepted()).isEqualTo(1);
+                first.close();
+                assertThat(waiting.getInputStream().read()).isEqualTo('q');
+                assertThat(a.accepted()).isEqualTo(2);
+            }
+            assertThat(proxy.failures(FailureReason.OVER_CAPACITY)).isZero();
         }
     }
 
@@ -74,6 +92,57 @@ class LimitsTest {
             assertThat(Duration.ofNanos(System.nanoTime() - idleSince)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
             assertEchoes(busy, 'c');
         }
+    }
+
+    @Test
+    void aSourceAtItsLimitHasItsNextConnectionClosedAndCountedUntilOneOfItsOwnCloses() throws Exception {
+        try (TestServer server = TestServer.echo("echo");
+                RunningProxy proxy = RunningProxy.inFrontOf("max-connections-per-source = 2", server);
+                Socket first = proxy.connect();
+                Socket second = proxy.connect()) {
+            assertEchoes(first, 'a');
+            assertEchoes(second, 'b');
+            try (Socket third = proxy.connect()) {
+                assertThat(third.getInputStream().read()).isEqualTo(-1);
+            }
+            assertThat(limited(proxy, "per_source")).isEqualTo(1);
+            first.close();
+            assertThat(RunningProxy.eventually(Duration.ofSeconds(5), () -> {
+                try (Socket again = proxy.connect()) {
+                    again.getOutputStream().write('c');
+                    return again.getInputStream().read() == 'c';
+                } catch (IOException e) {
+                    return false;
+                }
+            })).isTrue();
+            assertEchoes(second, 'd');
+        }
+    }
+
+    @Test
+    void aConnectionOpenForMaxConnectionDurationIsClosedHoweverBusyAndCounted() throws Exception {
+        try (TestServer server = TestServer.echo("echo");
+                RunningProxy proxy = RunningProxy.inFrontOf("max-connection-duration = 500ms", server);
+                Socket busy = proxy.connect()) {
+            long opened = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - opened < Duration.ofSeconds(5).toNanos()) {
+                try {
+                    busy.getOutputStream().write('x');
+                    closed = busy.getInputStream().read() == -1;
+                } catch (IOException reset) {
+                    closed = true;
+                }
+                Thread.sleep(20);
+            }
+            assertThat(closed).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - opened)).isBetween(Duration.ofMillis(450), Duration.ofSeconds(3));
+            assertThat(limited(proxy, "max_duration")).isEqualTo(1);
+        }
+    }
+
+    private static double limited(RunningProxy proxy, String limit) {
+        return proxy.registry.get("shepherd.connections.limited").tag("limit", limit).counter().count();
     }
 
     private static void assertEchoes(Socket client, char c) throws IOException {

@@ -2,6 +2,7 @@ package dev.shepherd.proxy.supervisor;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,6 +13,7 @@ final class FakeProcess extends Process {
     private static final AtomicLong PIDS = new AtomicLong(4000);
 
     final long pid = PIDS.incrementAndGet();
+    final List<String> command;
     final Map<String, String> env;
     private final CompletableFuture<Process> exit = new CompletableFuture<>();
     private volatile int code = -1;
@@ -20,7 +22,8 @@ final class FakeProcess extends Process {
     /** Signals are recorded but the process does not exit: its exit is the test's to make. */
     volatile boolean hangsOnSignals;
 
-    FakeProcess(Map<String, String> env) {
+    FakeProcess(List<String> command, Map<String, String> env) {
+        this.command = List.copyOf(command);
         this.env = Map.copyOf(env);
     }
 

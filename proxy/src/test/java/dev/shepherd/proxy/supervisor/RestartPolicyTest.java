@@ -7,45 +7,56 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class RestartPolicyTest {
-    private static final Duration QUICK = Duration.ofMillis(10);
-    private static final long SECOND = 1_000_000_000L;
+    private static final Duration NEVER_UP = Duration.ZERO;
+    private static final Duration SHORT = Duration.ofMillis(500);
+    private static final Duration STABLE = Duration.ofSeconds(2);
 
     private final RestartPolicy policy = new RestartPolicy(new RestartSettings(
-            Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10), 5, Duration.ofMinutes(1)));
+            Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1), 5, Duration.ofMinutes(5)));
 
     @Test
-    void quickFailuresDoubleTheDelayUpToTheMaximum() {
-        assertThat(policy.afterExit(0, QUICK)).isEqualTo(Duration.ofMillis(100));
-        assertThat(policy.afterExit(1 * SECOND, QUICK)).isEqualTo(Duration.ofMillis(200));
-        assertThat(policy.afterExit(2 * SECOND, QUICK)).isEqualTo(Duration.ofMillis(400));
-        assertThat(policy.afterExit(3 * SECOND, QUICK)).isEqualTo(Duration.ofMillis(800));
-        assertThat(policy.afterExit(4 * SECOND, QUICK)).isEqualTo(Duration.ofSeconds(1));
+    void crashesInARowDoubleTheDelayUpToTheMaximum() {
+        assertThat(policy.afterExit(NEVER_UP)).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.afterExit(SHORT)).isEqualTo(Duration.ofMillis(200));
+        assertThat(policy.afterExit(NEVER_UP)).isEqualTo(Duration.ofMillis(400));
+        assertThat(policy.afterExit(NEVER_UP)).isEqualTo(Duration.ofMillis(800));
+        assertThat(policy.afterExit(NEVER_UP)).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
-    void moreThanMaxRestartsWithinTheWindowFailTheSlot() {
+    void maxRestartsCrashesInARowFailTheSlotHoweverLongEachTook() {
         for (int i = 0; i < 5; i++) {
-            assertThat(policy.afterExit(i * SECOND, QUICK)).isNotNull();
+            assertThat(policy.afterExit(NEVER_UP)).isNotNull();
         }
-        assertThat(policy.afterExit(5 * SECOND, QUICK)).isNull();
-        assertThat(policy.recentRestarts()).isEqualTo(5);
+        assertThat(policy.afterExit(NEVER_UP)).isNull();
+        assertThat(policy.crashesInRow()).isEqualTo(5);
     }
 
     @Test
-    void restartsOlderThanTheWindowNoLongerCount() {
+    void anExitAfterAStableRunEndsTheStreakAndIsRespawnedAfterTheInitialDelay() {
+        for (int i = 0; i < 4; i++) {
+            policy.afterExit(NEVER_UP);
+        }
+        assertThat(policy.afterExit(STABLE)).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.crashesInRow()).isZero();
+        assertThat(policy.afterExit(NEVER_UP)).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.afterExit(NEVER_UP)).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void workersKilledWhileServingNeverFailTheSlotNorSlowItsRespawn() {
+        for (int i = 0; i < 100; i++) {
+            assertThat(policy.afterExit(STABLE)).isEqualTo(Duration.ofMillis(100));
+        }
+    }
+
+    @Test
+    void aResetGivesAFailedSlotAFreshBudget() {
         for (int i = 0; i < 5; i++) {
-            policy.afterExit(i * SECOND, QUICK);
+            policy.afterExit(NEVER_UP);
         }
-        // The first restart (at 0 s) has left the one-minute window by 60.5 s.
-        assertThat(policy.afterExit(60 * SECOND + SECOND / 2, QUICK)).isNotNull();
-        assertThat(policy.recentRestarts()).isEqualTo(5);
-    }
-
-    @Test
-    void aStableRunStartsTheDelayAgainFromTheInitialDelay() {
-        policy.afterExit(0, QUICK);
-        policy.afterExit(SECOND, QUICK);
-        assertThat(policy.afterExit(2 * SECOND, QUICK)).isEqualTo(Duration.ofMillis(400));
-        assertThat(policy.afterExit(30 * SECOND, Duration.ofSeconds(10))).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.afterExit(NEVER_UP)).isNull();
+        policy.reset();
+        assertThat(policy.afterExit(NEVER_UP)).isEqualTo(Duration.ofMillis(100));
     }
 }

@@ -30,16 +30,16 @@ class WorkerSlotTest {
     private final EndpointGroup group = new EndpointGroup();
     private final List<FakeProcess> started = new CopyOnWriteArrayList<>();
     private final Map<Endpoint, HealthVerdicts> checked = new ConcurrentHashMap<>();
-    private final WorkerSettings settings = new WorkerSettings(1, List.of("fake-worker"), HOME, Map.of(),
+    private final WorkerSettings settings = new WorkerSettings(1, List.of("fake-worker", "--port={port}"), HOME, Map.of("APP_PORT", "{port}", "APP_NAME", "app-{id}"), null,
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5),
-            new RestartSettings(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
+            new RestartSettings(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1), 3, Duration.ofMinutes(5)),
             new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
     private final WorkerSlot slot;
 
     WorkerSlotTest(@TempDir Path socketDir) {
-        SlotContext context = new SlotContext(settings, settings.command(), group, this::watch, loop, Runnable::run,
+        SlotContext context = new SlotContext(settings, WorkerCommand.of(settings.command()), group, this::watch, loop, Runnable::run,
                 (command, env) -> {
-                    FakeProcess process = new FakeProcess(env);
+                    FakeProcess process = new FakeProcess(command, env);
                     started.add(process);
                     return process;
                 },
@@ -79,13 +79,7 @@ class WorkerSlotTest {
 
     @Test
     void aWorkerThatKeepsExitingEndsFailedAndAnOperatorsRestartRevivesIt() {
-        slot.start(false);
-        loop.runDue();
-        for (int i = 0; i < 4; i++) {
-            started.get(i).exit(1);
-            loop.advance(Duration.ofSeconds(2));
-        }
-        assertThat(state()).isEqualTo(EndpointState.FAILED);
+        crashUntilFailed();
         assertThat(started).hasSize(4);
 
         CompletableFuture<Replacement> revived = slot.replace();
@@ -233,7 +227,7 @@ class WorkerSlotTest {
         assertThat(started.get(0).terminated).isTrue();
         assertThat(stopped).isDone();
         assertThat(state()).isEqualTo(EndpointState.STOPPED);
-        assertThat(slot.status().get(0).lastExit().description()).isEqualTo("stopped by Shepherd, exit code 143");
+        assertThat(slot.status().get(0).lastExit().description()).isEqualTo("stopped by the edge: exited on SIGTERM (exit code 143), sent by the edge");
     }
 
     @Test
@@ -254,6 +248,80 @@ class WorkerSlotTest {
         assertThat(state()).isEqualTo(EndpointState.STOPPED);
         assertThat(slot.status().get(0).lastExit().description()).isEqualTo("not UP within 5000 ms, killed");
         assertThat(started).hasSize(1);
+    }
+
+    @Test
+    void aWorkerKilledAgainAndAgainWhileServingIsRespawnedAfterTheInitialDelayAndNeverFails() {
+        startUp();
+        for (int i = 0; i < 20; i++) {
+            loop.advance(Duration.ofSeconds(2)); // UP for longer than min-uptime: it has shown it starts
+            started.get(i).exit(137);
+            loop.runDue();
+            assertThat(state()).isEqualTo(EndpointState.BACKOFF);
+            loop.advance(Duration.ofMillis(100));
+            assertThat(started).hasSize(i + 2);
+            passChecks(HOME);
+            assertThat(state()).isEqualTo(EndpointState.UP);
+        }
+        assertThat(slot.status().get(0).restarts()).isEqualTo(20);
+    }
+
+    @Test
+    void aWorkerNeverReadyEndsFailedAfterMaxRestartsTriesWhateverItsReadyTimeout() {
+        slot.start(false);
+        loop.runDue();
+        for (int i = 0; i < 4; i++) {
+            loop.advance(Duration.ofSeconds(5)); // ready-timeout: killed, a crash
+            loop.advance(Duration.ofSeconds(1)); // the back-off, at most max-delay
+        }
+        assertThat(started).hasSize(4);
+        assertThat(state()).isEqualTo(EndpointState.FAILED);
+        assertThat(slot.status().get(0).lastExit().description()).isEqualTo("not UP within 5000 ms, killed");
+    }
+
+    @Test
+    void aFailedSlotIsTriedAgainAfterFailedRetryAndStaysUpIfItStarts() {
+        crashUntilFailed();
+        assertThat(slot.status().get(0).health()).isEqualTo("FAILED after 3 crashes in a row, tried again in 298000 ms");
+
+        loop.advance(Duration.ofMinutes(5).minusSeconds(2).minusMillis(1));
+        assertThat(started).hasSize(4);
+        loop.advance(Duration.ofMillis(1));
+        assertThat(started).hasSize(5);
+        started.get(4).exit(1); // crashes again: FAILED again at once, and the next try in another 5 min
+        loop.runDue();
+        assertThat(state()).isEqualTo(EndpointState.FAILED);
+        assertThat(slot.status().get(0).health()).endsWith("(1 tries after FAILED so far)");
+
+        loop.advance(Duration.ofMinutes(5));
+        assertThat(started).hasSize(6);
+        passChecks(HOME);
+        assertThat(state()).isEqualTo(EndpointState.UP);
+    }
+
+    @Test
+    void eachInstanceGetsItsOwnPortAndIdInItsCommandAndEnvironment() {
+        startUp();
+        assertThat(started.get(0).command).containsExactly("fake-worker", "--port=" + HOME);
+        assertThat(started.get(0).env).containsEntry("APP_PORT", Integer.toString(HOME)).containsEntry("APP_NAME", "app-0");
+
+        slot.replace(); // onto a spare port while the old instance serves
+        loop.runDue();
+        int spare = started.get(1).port();
+        assertThat(spare).isNotEqualTo(HOME);
+        assertThat(started.get(1).command).containsExactly("fake-worker", "--port=" + spare);
+        assertThat(started.get(1).env).containsEntry("APP_PORT", Integer.toString(spare)).containsEntry("APP_NAME", "app-0");
+    }
+
+    /** Starts the slot and has each of its instances exit at once: 3 respawns (max-restarts), then FAILED. */
+    private void crashUntilFailed() {
+        slot.start(false);
+        loop.runDue();
+        for (int i = 0; i < 4; i++) {
+            started.get(i).exit(1);
+            loop.advance(Duration.ofSeconds(2));
+        }
+        assertThat(state()).isEqualTo(EndpointState.FAILED);
     }
 
     private void startUp() {

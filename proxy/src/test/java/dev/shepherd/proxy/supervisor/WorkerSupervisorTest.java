@@ -139,7 +139,7 @@ class WorkerSupervisorTest {
         await().atMost(READY).until(() -> !ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false));
         WorkerStatus after = await().atMost(READY).until(() -> supervisor.status().get(0),
                 status -> status.lastExit() != null);
-        assertThat(after.lastExit().description()).isEqualTo("exit code 137 (signal 9, SIGKILL)");
+        assertThat(after.lastExit().description()).isEqualTo("killed by SIGKILL (exit code 137), not sent by the edge");
         assertThat(after.restarts()).isEqualTo(1);
     }
 
@@ -187,7 +187,7 @@ class WorkerSupervisorTest {
     }
 
     private void start(WorkerSettings settings) throws IOException {
-        supervisor = new WorkerSupervisor(settings, group, health, ProcessStarter.system());
+        supervisor = new WorkerSupervisor(settings, group, health, ProcessStarter.system(null));
         supervisor.spawnAll();
     }
 
@@ -206,7 +206,7 @@ class WorkerSupervisorTest {
     }
 
     private static WorkerSettings settings(int count, List<String> command, Map<String, String> env, int firstPort) {
-        return new WorkerSettings(count, command, firstPort, env,
+        return new WorkerSettings(count, command, firstPort, env, null,
                 Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5),
                 new RestartSettings(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
                 new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));

@@ -43,6 +43,35 @@ class FrameReaderTest {
         assertThat(reader("ready".getBytes(StandardCharsets.UTF_8)).next()).isNull();
     }
 
+    @Test
+    void framesSplitAcrossChunksAndReadsAreWhole() throws Exception {
+        String padding = "x".repeat(FrameReader.CHUNK - 10);
+        byte[] bytes = ("message " + padding + "\nready\n").getBytes(StandardCharsets.UTF_8);
+        // A stream that hands out 3 bytes per read: every frame is split many times.
+        FrameReader reader = new FrameReader(new java.io.InputStream() {
+            private int next;
+
+            @Override
+            public int read() {
+                return next < bytes.length ? bytes[next++] & 0xFF : -1;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) {
+                if (next >= bytes.length) {
+                    return -1;
+                }
+                int n = Math.min(3, Math.min(length, bytes.length - next));
+                System.arraycopy(bytes, next, into, offset, n);
+                next += n;
+                return n;
+            }
+        });
+        assertThat(reader.next()).isEqualTo(Frame.message(padding));
+        assertThat(reader.next()).isEqualTo(Frame.ready());
+        assertThat(reader.next()).isNull();
+    }
+
     private static FrameReader reader(byte[] bytes) {
         return new FrameReader(new ByteArrayInputStream(bytes));
     }
