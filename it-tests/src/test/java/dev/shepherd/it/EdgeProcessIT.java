@@ -98,7 +98,8 @@ class EdgeProcessIT {
             List<String> lines = edge.lines();
             assertThat(lines.get(lines.size() - 1))
                     .startsWith("shepherd: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": ")
-                    .contains("Address already in use");
+                    .contains("Address already in use")
+                    .contains("(held by pid " + ProcessHandle.current().pid() + " (");
         }
     }
 }

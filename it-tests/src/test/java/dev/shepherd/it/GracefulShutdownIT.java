@@ -71,6 +71,25 @@ class GracefulShutdownIT {
         }
     }
 
+    @Test
+    void aWorkerThatKnowsNothingOfShepherdDiesWithAnEdgeKilledBySigkill() throws Exception {
+        try (JavaProcess edge = withAWorkerThatIgnoresSigterm("3s")) {
+            edge.awaitLine("worker 0 started", START);
+            List<ProcessHandle> workers = workers(edge);
+            edge.signal("KILL");
+            long killed = System.nanoTime();
+            ProcessHandle worker = workers.get(0);
+            while (worker.isAlive() && System.nanoTime() - killed < Duration.ofSeconds(10).toNanos()) {
+                Thread.sleep(10);
+            }
+            long tookMillis = (System.nanoTime() - killed) / 1_000_000;
+            System.out.printf("kill -9 of the edge: its worker (ignoring SIGTERM, no control channel) gone %d ms later%n",
+                    tookMillis);
+            assertThat(worker.isAlive()).as("the worker outlived the edge").isFalse();
+            assertThat(tookMillis).isLessThan(3_000);
+        }
+    }
+
     /** An edge whose one worker ignores SIGTERM and never speaks the control protocol. */
     private static JavaProcess withAWorkerThatIgnoresSigterm(String shutdownTimeout) throws Exception {
         return JavaProcess.shepherd(List.of("-Dshepherd.listen.host=127.0.0.1",

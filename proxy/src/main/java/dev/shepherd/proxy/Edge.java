@@ -9,6 +9,7 @@ import dev.shepherd.proxy.frontend.FrontendServer;
 import dev.shepherd.proxy.health.HealthMonitor;
 import dev.shepherd.proxy.metrics.EdgeMetrics;
 import dev.shepherd.proxy.operations.Operations;
+import dev.shepherd.proxy.supervisor.PortHolder;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import dev.shepherd.proxy.admin.AdminServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,8 +67,8 @@ public final class Edge implements AutoCloseable {
             // Both ports before any worker is spawned, the admin API first: once the front proxy
             // accepts, a flood of clients could leave no descriptor for the admin API's event loop.
             admin = new AdminServer(settings.admin(), operations, this::edgeStatus, metrics::scrape);
-            adminAddress = admin.start();
-            address = frontend.start();
+            adminAddress = listening(admin::start, settings.admin().listen().port());
+            address = listening(frontend::start, settings.listen().port());
             if (workers != null) {
                 workers.spawnAll();
             }
@@ -79,6 +80,22 @@ public final class Edge implements AutoCloseable {
             throw e;
         }
         supervisor = workers;
+    }
+
+    /** A server's {@code start}, whose "Address already in use" names the process that holds the port. */
+    private static InetSocketAddress listening(Listener start, int port) throws InterruptedException {
+        try {
+            return start.start();
+        } catch (IllegalStateException e) {
+            String holder = e.getMessage() != null && e.getMessage().contains("Address already in use")
+                    ? PortHolder.of(port).map(pid -> " (held by " + pid + ")").orElse("") : "";
+            throw holder.isEmpty() ? e : new IllegalStateException(e.getMessage() + holder, e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Listener {
+        InetSocketAddress start() throws InterruptedException;
     }
 
     /** The edge's own fields of the admin API's {@code GET /status}. */

@@ -29,6 +29,9 @@ final class ControlChannel {
         void onShutdownRequest(Duration deadline);
 
         void onDisconnect();
+
+        /** Whether the application is alive; a heartbeat is sent only while it is. */
+        boolean alive();
     }
 
     private final SocketChannel socket;
@@ -41,6 +44,7 @@ final class ControlChannel {
         return thread;
     });
     private volatile boolean closing;
+    private boolean lastAlive = true; // the heartbeat thread's
     private boolean readySent; // guarded by this
 
     private ControlChannel(SocketChannel socket, Duration heartbeatInterval, Handler handler) {
@@ -96,6 +100,16 @@ final class ControlChannel {
     }
 
     private void heartbeat() {
+        boolean alive = handler.alive();
+        if (alive != lastAlive) {
+            lastAlive = alive;
+            log.log(alive ? System.Logger.Level.INFO : System.Logger.Level.WARNING, alive
+                    ? "liveness check passes again: heartbeats resume"
+                    : "liveness check failed: no heartbeats until it passes (the edge counts this worker hung after its heartbeat timeout)");
+        }
+        if (!alive) {
+            return;
+        }
         try {
             writer.write(Frame.heartbeat());
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import dev.shepherd.worker.protocol.Frame;
 import dev.shepherd.worker.protocol.WorkerEnv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +42,7 @@ public final class Worker {
     private final List<Consumer<Duration>> shutdownHooks = new CopyOnWriteArrayList<>();
     private final Thread shutdownThread = new Thread(this::runShutdownHooks, "shepherd-worker-shutdown");
     private volatile boolean exitOnDisconnect = true;
+    private volatile BooleanSupplier liveness = Worker::noDeadlock;
     private volatile long stopDeadlineNanos; // set by Shepherd's shutdown request
     private volatile boolean exiting; // the JVM runs its shutdown hooks
     private final CountDownLatch stopGranted = new CountDownLatch(1); // Shepherd's shutdown request came
@@ -89,6 +92,11 @@ public final class Worker {
                 @Override
                 public void onDisconnect() {
                     self[0].disconnected();
+                }
+
+                @Override
+                public boolean alive() {
+                    return self[0] == null || self[0].alive();
                 }
             });
         } catch (IOException e) {
@@ -197,6 +205,29 @@ public final class Worker {
     public static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
 
     /** Whether the JVM exits when the control channel closes without a shutdown request (default true). */
+    /**
+     * The application's liveness, asked before each heartbeat (Kubernetes' liveness probe, pushed):
+     * while it answers false (or throws), no heartbeat is sent, and the edge treats the worker as
+     * hung after {@code workers.heartbeat.timeout}: out of rotation, its threads dumped, killed and
+     * respawned. The default fails while any of the JVM's threads are deadlocked.
+     */
+    public void livenessCheck(BooleanSupplier check) {
+        liveness = java.util.Objects.requireNonNull(check, "check");
+    }
+
+    private boolean alive() {
+        try {
+            return liveness.getAsBoolean();
+        } catch (RuntimeException | Error e) {
+            return false;
+        }
+    }
+
+    /** The default liveness check: no thread of this JVM is deadlocked. */
+    static boolean noDeadlock() {
+        return ManagementFactory.getThreadMXBean().findDeadlockedThreads() == null;
+    }
+
     public void exitOnDisconnect(boolean exit) {
         exitOnDisconnect = exit;
     }

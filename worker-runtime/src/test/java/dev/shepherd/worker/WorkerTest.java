@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +93,86 @@ class WorkerTest {
                 writer.write(Frame.message("hello worker"));
                 assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("hello worker");
             }
+        }
+    }
+
+    @Test
+    void heartbeatsStopWhileTheLivenessCheckFailsAndResumeWhenItPasses(@TempDir Path dir) throws Exception {
+        Path path = dir.resolve("w.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(path));
+            Worker worker = Worker.create(Map.of(WorkerEnv.PORT, "9001", WorkerEnv.ID, "0",
+                    WorkerEnv.CONTROL_SOCKET, path.toString(), WorkerEnv.HEARTBEAT_INTERVAL, "20"));
+            worker.exitOnDisconnect(false);
+            java.util.concurrent.atomic.AtomicBoolean alive = new java.util.concurrent.atomic.AtomicBoolean(true);
+            worker.livenessCheck(alive::get);
+            try (SocketChannel supervisor = server.accept()) {
+                BlockingQueue<Frame> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+                Thread reader = new Thread(() -> {
+                    FrameReader in = new FrameReader(SocketStreams.in(supervisor));
+                    try {
+                        for (Frame frame = in.next(); frame != null; frame = in.next()) {
+                            frames.add(frame);
+                        }
+                    } catch (Exception closed) {
+                        // the test is over
+                    }
+                });
+                reader.setDaemon(true);
+                reader.start();
+                assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo(Frame.heartbeat());
+
+                alive.set(false);
+                Thread.sleep(100); // a heartbeat already on its way may still come
+                frames.clear();
+                Thread.sleep(300);
+                assertThat(frames).as("heartbeats while the check fails").isEmpty();
+
+                alive.set(true);
+                assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo(Frame.heartbeat());
+            }
+        }
+    }
+
+    @Test
+    void theDefaultLivenessCheckFailsOnlyWhileThreadsAreDeadlocked() throws Exception {
+        assertThat(Worker.noDeadlock()).isTrue();
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        CountDownLatch bothHeld = new CountDownLatch(2);
+        Thread first = new Thread(() -> lockBoth(a, b, bothHeld), "deadlocked-1");
+        Thread second = new Thread(() -> lockBoth(b, a, bothHeld), "deadlocked-2");
+        first.start();
+        second.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (Worker.noDeadlock() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(Worker.noDeadlock()).isFalse();
+        } finally {
+            // Interruptible locks: the deadlock ends here, and no other test of this JVM sees it.
+            first.interrupt();
+            second.interrupt();
+            first.join(5000);
+            second.join(5000);
+        }
+        assertThat(Worker.noDeadlock()).isTrue();
+    }
+
+    private static void lockBoth(ReentrantLock outer, ReentrantLock inner, CountDownLatch bothHeld) {
+        try {
+            outer.lockInterruptibly();
+            try {
+                bothHeld.countDown();
+                bothHeld.await();
+                inner.lockInterruptibly();
+                inner.unlock();
+            } finally {
+                outer.unlock();
+            }
+        } catch (InterruptedException e) {
+            // the test ends the deadlock
         }
     }
 }

@@ -100,6 +100,7 @@ public final class SettingsLoader {
                 in.intAtLeast("shepherd.connect-attempts", 1),
                 in.setOf("shepherd.retry-on", RetryOn.class),
                 in.nonNegativeDuration("shepherd.queue-timeout"),
+                in.nonNegativeDuration("shepherd.first-byte-timeout"),
                 in.positiveDuration("shepherd.idle-timeout"),
                 in.intAtLeast("shepherd.max-connections", 1),
                 in.intAtLeast("shepherd.max-connections-per-endpoint", 1),

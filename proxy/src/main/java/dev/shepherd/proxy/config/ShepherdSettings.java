@@ -23,6 +23,7 @@ public record ShepherdSettings(
         int connectAttempts,
         Set<RetryOn> retryOn,
         Duration queueTimeout,
+        Duration firstByteTimeout,
         Duration idleTimeout,
         int maxConnections,
         int maxConnectionsPerEndpoint,
@@ -43,6 +44,7 @@ public record ShepherdSettings(
         requireNonNull(connectTimeout, "connectTimeout");
         retryOn = Set.copyOf(requireNonNull(retryOn, "retryOn"));
         requireNonNull(queueTimeout, "queueTimeout");
+        requireNonNull(firstByteTimeout, "firstByteTimeout");
         requireNonNull(idleTimeout, "idleTimeout");
         requireNonNull(shutdownTimeout, "shutdownTimeout");
         requireNonNull(maxConnectionDuration, "maxConnectionDuration");

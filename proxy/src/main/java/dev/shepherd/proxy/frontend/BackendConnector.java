@@ -48,6 +48,7 @@ final class BackendConnector {
     private final Bootstrap template;
     private final int connectAttempts;
     private final boolean retryConnectFailures;
+    private final long firstByteTimeoutNanos;
     private final boolean replayEmptyResponses;
     private final int maxConnectionsPerEndpoint;
     private final ProxyProtocol proxyProtocol;
@@ -59,11 +60,13 @@ final class BackendConnector {
 
     BackendConnector(EndpointGroup group, PassiveHealth passiveHealth, LoadBalancer balancer, Transport transport, RecvByteBufAllocator reads,
             AddressResolverGroup<InetSocketAddress> dns, int connectTimeoutMillis,
-            int connectAttempts, Set<RetryOn> retryOn, Duration queueTimeout, int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
+            int connectAttempts, Set<RetryOn> retryOn, Duration queueTimeout, Duration firstByteTimeout,
+            int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
         this.group = group;
         this.passiveHealth = passiveHealth;
         this.balancer = balancer;
         this.connectAttempts = connectAttempts;
+        this.firstByteTimeoutNanos = firstByteTimeout.toNanos();
         this.retryConnectFailures = retryOn.contains(RetryOn.CONNECT_FAILURE);
         this.replayEmptyResponses = retryOn.contains(RetryOn.EMPTY_RESPONSE);
         this.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint;
@@ -101,6 +104,11 @@ final class BackendConnector {
     /** Whether a client that has tried {@code tried} may try one more endpoint. */
     boolean mayTryAnother(Set<Endpoint> tried) {
         return tried.size() < connectAttempts;
+    }
+
+    /** {@code first-byte-timeout} in nanoseconds; 0 when off. */
+    long firstByteTimeoutNanos() {
+        return firstByteTimeoutNanos;
     }
 
     /** Whether a connect that failed is tried on another endpoint (retry-on connect-failure). */

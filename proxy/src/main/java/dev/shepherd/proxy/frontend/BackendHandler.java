@@ -67,6 +67,21 @@ final class BackendHandler extends RelayHandler {
     }
 
     /**
+     * first-byte-timeout: the endpoint has not answered the client's first bytes. A passive-health
+     * error; the pair is closed (the client gets no answer rather than waiting for idle-timeout),
+     * and not replayed: the endpoint may still be working on the request.
+     */
+    void noFirstByteWithin(long timeoutMillis) {
+        if (answer != Answer.AWAITED) {
+            return;
+        }
+        answer = Answer.NOT_GIVEN;
+        passiveHealth.failed(endpoint, "no byte within first-byte-timeout (" + timeoutMillis + " ms) of the client's");
+        metrics.failed(FailureReason.FIRST_BYTE_TIMEOUT);
+        client.close();
+    }
+
+    /**
      * The first end of this connection before the endpoint's first byte. It counts against the
      * endpoint when the client is still there and the endpoint had something to answer (the client
      * spoke) or reset the connection; returns true when the client moved on to another endpoint,

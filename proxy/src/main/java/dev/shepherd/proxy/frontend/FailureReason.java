@@ -16,6 +16,8 @@ public enum FailureReason {
     OVER_CAPACITY,
     /** The endpoint closed or reset the connection before its first byte, and it was not replayed. */
     EMPTY_RESPONSE,
+    /** The endpoint sent no byte within {@code first-byte-timeout} of the client's first bytes. */
+    FIRST_BYTE_TIMEOUT,
     /** No endpoint could take a new client (none eligible, or all at their cap) within {@code queue-timeout}. */
     QUEUE_TIMEOUT;
 

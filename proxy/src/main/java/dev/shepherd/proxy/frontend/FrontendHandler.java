@@ -5,17 +5,20 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of a pair: when the client connects, has the {@link BackendConnector} open an
  * endpoint connection on this channel's event loop, then relays the client's bytes to it. With
  * {@code retry-on = ["empty-response"]} it keeps a copy of the client's first bytes (up to
  * {@link #REPLAY_LIMIT}) until the endpoint's first byte, to send them again to another endpoint
- * should this one end the connection unanswered.
+ * should this one end the connection unanswered. With {@code first-byte-timeout}, an endpoint that
+ * sends nothing that long after the client's first bytes ends the pair.
  */
 final class FrontendHandler extends RelayHandler {
     /** The most of a client's first bytes kept for a replay; a client that sends more before any answer is not replayed. */
@@ -28,6 +31,8 @@ final class FrontendHandler extends RelayHandler {
     private List<ByteBuf> sent;
     private int sentBytes;
     private boolean spoke;
+    private boolean answered;
+    private ScheduledFuture<?> firstByteTimer;
     private Channel channel;
     /** When this client's wait for an endpoint runs out (System.nanoTime), or 0 if it never waited. */
     private long waitDeadline;
@@ -80,6 +85,11 @@ final class FrontendHandler extends RelayHandler {
         if (bytes == 0) {
             return;
         }
+        if (!spoke && !answered && connector.firstByteTimeoutNanos() > 0) {
+            Channel endpoint = peer();
+            firstByteTimer = channel.eventLoop().schedule(() -> noFirstByte(endpoint), connector.firstByteTimeoutNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
         spoke = true;
         if (sent != null) {
             if (sentBytes + bytes > REPLAY_LIMIT) {
@@ -91,6 +101,20 @@ final class FrontendHandler extends RelayHandler {
         }
     }
 
+    /**
+     * A write to the endpoint failed. Before its first byte that is the endpoint's end (a reset):
+     * its handler decides, counting the error and replaying the client's bytes where it may; after
+     * it, the pair closes as any other.
+     */
+    @Override
+    void writeFailed(Channel backend, Throwable cause) {
+        if (!answered) {
+            backend.pipeline().fireExceptionCaught(cause);
+        } else {
+            super.writeFailed(backend, cause);
+        }
+    }
+
     /** Whether the client sent the current endpoint anything. */
     boolean spoke() {
         return spoke;
@@ -98,7 +122,27 @@ final class FrontendHandler extends RelayHandler {
 
     /** The endpoint's first byte: nothing will be replayed. */
     void answered() {
+        answered = true;
+        cancelFirstByteTimer();
         dropCopies();
+    }
+
+    /** first-byte-timeout ran out on {@code endpoint}: the endpoint's handler ends the pair. */
+    private void noFirstByte(Channel endpoint) {
+        firstByteTimer = null;
+        if (!answered && endpoint == peer() && endpoint.isActive()) {
+            BackendHandler handler = endpoint.pipeline().get(BackendHandler.class);
+            if (handler != null) {
+                handler.noFirstByteWithin(TimeUnit.NANOSECONDS.toMillis(connector.firstByteTimeoutNanos()));
+            }
+        }
+    }
+
+    private void cancelFirstByteTimer() {
+        if (firstByteTimer != null) {
+            firstByteTimer.cancel(false);
+            firstByteTimer = null;
+        }
     }
 
     /**
@@ -118,6 +162,8 @@ final class FrontendHandler extends RelayHandler {
             sent = new ArrayList<>(2);
         }
         sentBytes = 0;
+        answered = false;
+        cancelFirstByteTimer();
         if (spoke) {
             spoke = false;
             metrics.replayed();
@@ -136,6 +182,7 @@ final class FrontendHandler extends RelayHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.clientClosed();
+        cancelFirstByteTimer();
         dropCopies();
         super.channelInactive(ctx);
     }

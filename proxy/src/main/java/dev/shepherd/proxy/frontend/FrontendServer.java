@@ -90,6 +90,7 @@ public final class FrontendServer implements AutoCloseable {
                 settings.connectAttempts(),
                 settings.retryOn(),
                 settings.queueTimeout(),
+                settings.firstByteTimeout(),
                 settings.maxConnectionsPerEndpoint(),
                 settings.proxyProtocol(),
                 metrics);

@@ -110,6 +110,16 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
         peer.writeAndFlush(buf).addListener(this);
     }
 
+    /** The channel this side relays to, or {@code null} while it has none. */
+    final Channel peer() {
+        return peer;
+    }
+
+    /** A write to the peer failed: this side is closed, and its end closes the peer. */
+    void writeFailed(Channel peer, Throwable cause) {
+        source.close();
+    }
+
     /** Called with each buffer just before it is written to the peer; the buffer is not this method's. */
     void forwarding(ByteBuf buf) {
     }
@@ -122,10 +132,7 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
         if (written.isSuccess()) {
             readMore(source);
         } else if (written.channel() == peer) {
-            // The peer's error, handled by the peer's handler: it closes the peer, whose end closes
-            // this side; an endpoint's handler first decides whether the client's bytes go to
-            // another endpoint instead.
-            peer.pipeline().fireExceptionCaught(written.cause());
+            writeFailed(peer, written.cause());
         } // else a peer since detached failed the write: the bytes go again to the next one
     }
 

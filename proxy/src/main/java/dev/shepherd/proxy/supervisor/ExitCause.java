@@ -93,7 +93,8 @@ public record ExitCause(Kind kind, String description) {
     }
 
     static ExitCause portInUse(int port) {
-        return new ExitCause(Kind.START_FAILED, "port " + port + " is already in use by another process");
+        return new ExitCause(Kind.START_FAILED, "port " + port + " is already in use by another process"
+                + PortHolder.of(port).map(holder -> ": " + holder).orElse(""));
     }
 
     static ExitCause startFailed(String why) {

@@ -6,12 +6,9 @@ import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.health.EndpointChecks;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -24,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +53,7 @@ public final class WorkerSupervisor implements AutoCloseable {
         this.settings = settings;
         WorkerCommand command = WorkerCommand.of(settings.command());
         // Only the edge's user may open the control sockets inside.
-        this.socketDir = Files.createTempDirectory("shepherd-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        this.socketDir = SocketDirs.create();
         this.context = new SlotContext(settings, command, group, checks, loop, blocking, starter, socketDir,
                 new WorkerPorts(settings.firstPort(), settings.count(), PortCheck::isFree), messages,
                 (id, text) -> messageHandler.accept(id, text));
@@ -295,10 +290,6 @@ public final class WorkerSupervisor implements AutoCloseable {
     }
 
     private void deleteSocketDir() {
-        try (Stream<Path> paths = Files.walk(socketDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            log.debug("cannot delete {}: {}", socketDir, e.toString());
-        }
+        SocketDirs.delete(socketDir);
     }
 }

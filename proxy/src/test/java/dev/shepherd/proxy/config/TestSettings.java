@@ -32,7 +32,7 @@ public final class TestSettings {
      */
     public static ShepherdSettings onPortZero(String keys, List<Endpoint> backends) {
         ShepherdSettings s = sidecar(keys);
-        return new ShepherdSettings(new ListenSpec("127.0.0.1", 0), s.balance(), s.connectTimeout(), s.connectAttempts(), s.retryOn(), s.queueTimeout(),
+        return new ShepherdSettings(new ListenSpec("127.0.0.1", 0), s.balance(), s.connectTimeout(), s.connectAttempts(), s.retryOn(), s.queueTimeout(), s.firstByteTimeout(),
                 s.idleTimeout(), s.maxConnections(), s.maxConnectionsPerEndpoint(), s.maxConnectionsPerSource(), s.maxConnectionDuration(), s.proxyProtocol(), s.eventLoopThreads(),
                 s.transport(), s.readBufferSize(), s.shutdownTimeout(), s.workers(), backends, s.healthCheck(),
                 new AdminSettings(new ListenSpec("127.0.0.1", 0), s.admin().token()));

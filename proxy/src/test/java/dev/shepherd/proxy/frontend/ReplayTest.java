@@ -6,8 +6,10 @@ import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.PassiveHealth;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -156,6 +158,42 @@ class ReplayTest {
             assertThat(closer.accepted()).isEqualTo(4);
             assertThat(passive).filteredOn(line -> line.startsWith("failed")).isEmpty();
             assertThat(replays(proxy)).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.shepherd.proxy.frontend.Transport#available")
+    void anEndpointSilentForFirstByteTimeoutAfterTheClientSpokeEndsThePairAndIsCounted(Transport transport) throws Exception {
+        try (TestServer silent = TestServer.start("silent", socket -> socket.getInputStream().transferTo(OutputStream.nullOutputStream()));
+                RunningProxy proxy = proxy(transport, "first-byte-timeout = 300ms", silent);
+                Socket quiet = proxy.connect();
+                Socket client = proxy.connect()) {
+            Thread.sleep(500); // a client that has not spoken is not timed: quiet stays open
+            long spoke = System.nanoTime();
+            client.getOutputStream().write(REQUEST);
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - spoke)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+            assertThat(proxy.failures(FailureReason.FIRST_BYTE_TIMEOUT)).isEqualTo(1);
+            assertThat(passive).containsExactly("failed " + silent.port()
+                    + ": no byte within first-byte-timeout (300 ms) of the client's");
+            quiet.getOutputStream().write(REQUEST); // still open; its own timer starts now
+            assertThat(quiet.getInputStream().read()).isEqualTo(-1);
+            assertThat(proxy.failures(FailureReason.FIRST_BYTE_TIMEOUT)).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.shepherd.proxy.frontend.Transport#available")
+    void anEndpointThatAnswersInTimeIsNotTimed(Transport transport) throws Exception {
+        try (TestServer echo = TestServer.echo("echo");
+                RunningProxy proxy = proxy(transport, "first-byte-timeout = 200ms", echo);
+                Socket client = proxy.connect()) {
+            client.getOutputStream().write('a');
+            assertThat(client.getInputStream().read()).isEqualTo('a');
+            Thread.sleep(400);
+            client.getOutputStream().write('b');
+            assertThat(client.getInputStream().read()).isEqualTo('b');
+            assertThat(proxy.failures(FailureReason.FIRST_BYTE_TIMEOUT)).isZero();
         }
     }
 

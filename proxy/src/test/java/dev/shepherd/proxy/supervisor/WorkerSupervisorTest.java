@@ -98,7 +98,8 @@ class WorkerSupervisorTest {
             start(settings);
             WorkerStatus failed = awaitState("0", EndpointState.FAILED);
             assertThat(failed.lastExit().description())
-                    .isEqualTo("port " + taken.getLocalPort() + " is already in use by another process");
+                    .startsWith("port " + taken.getLocalPort() + " is already in use by another process: pid "
+                            + ProcessHandle.current().pid() + " (");
             assertThat(failed.restarts()).isEqualTo(3);
             assertThat(failed.pid()).isEmpty();
             assertThat(group.eligible()).isEmpty();
