@@ -91,6 +91,9 @@ class ZeroDowntimeIT {
                 assertThat(restart.statusCode()).isEqualTo(500);
                 assertThat(restart.body()).contains("did not come UP (not UP within 3000 ms, killed)")
                         .contains("pid " + pid + " keeps serving");
+                // The log says why: no channel, and what the last health check saw.
+                assertThat(edge.lines()).anyMatch(line -> line.contains("was not UP within 3000 ms (no control channel;"
+                        + " health checks: failing: ") && line.contains("refused"));
                 Thread.sleep(300);
                 load.stop();
                 System.out.printf("aborted replacement: %d requests, %d failed%n", load.requests(), load.failures());

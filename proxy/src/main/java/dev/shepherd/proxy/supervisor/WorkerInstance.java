@@ -58,6 +58,8 @@ final class WorkerInstance {
     private final CompletableFuture<Exit> exited = new CompletableFuture<>();
     private EndpointState state = EndpointState.STARTING;
     private long upSinceNanos = NEVER_UP;
+    /** What the health checks said last ("failing: HTTP 404"), from the checker's thread. */
+    private volatile String lastHealth = "none run yet";
     private volatile WorkerProcess process; // written on the loop; read by send() on a writing thread
     private EndpointGroup.Member member;
     private EndpointCheck check;
@@ -285,9 +287,9 @@ final class WorkerInstance {
 
     private void notReadyInTime(Duration readyTimeout) {
         if (state == EndpointState.STARTING && killCause == null) {
-            log.warn("{} was not UP within {} ms ({}, health checks {}); killing it", name(), readyTimeout.toMillis(),
+            log.warn("{} was not UP within {} ms ({}; health checks: {}); killing it", name(), readyTimeout.toMillis(),
                     process.control().connected() ? (saidReady ? "it said ready" : "it did not say ready") : "no control channel",
-                    healthy ? "passing" : "not passing");
+                    lastHealth);
             WorkerProcess slow = process;
             kill(ExitCause.notReady(readyTimeout), slow::kill);
         }
@@ -396,6 +398,7 @@ final class WorkerInstance {
 
         @Override
         public void checked(String description) {
+            lastHealth = description;
             member.setHealth(description);
         }
     }
