@@ -2,8 +2,9 @@ package dev.shepherd.proxy.endpoint;
 
 /**
  * Where the proxy reports how its own connections to an endpoint went (passive health, HAProxy's
- * {@code observe layer4}): an error is a refused or timed-out connect, or a connection the endpoint
- * closed or reset before it sent a byte; an answer is the endpoint's first byte on a connection.
+ * {@code observe layer4}): an error is a refused or timed-out connect, a connection the endpoint
+ * reset before it sent a byte, or one it sent nothing on within first-byte-timeout; an answer is
+ * the endpoint's first byte on a connection.
  * Called from the traffic's event loops, once per connection at most: must not block.
  */
 public interface PassiveHealth {

@@ -8,11 +8,12 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * The endpoint side of a pair: relays the endpoint's bytes to the client. It watches for the
- * endpoint's first byte: an endpoint that ends the connection before it (closes or resets it
- * after the client spoke) is a passive-health error, and the client's connection may be replayed
- * on another endpoint ({@code retry-on = ["empty-response"]}); one that closes it before the client
- * spoke is tried elsewhere as a refused connect is ({@code connect-failure}). This connection then
- * ends quietly.
+ * endpoint's first byte: an endpoint that ends the connection before it after the client spoke
+ * may have the client's connection replayed on another endpoint ({@code retry-on =
+ * ["empty-response"]}); one that closes it before the client spoke has it tried elsewhere as a
+ * refused connect is ({@code connect-failure}). This connection then ends quietly. A reset before
+ * the first byte is a passive-health error; a plain close is not (an upload-only protocol ends
+ * that way when all goes well).
  */
 final class BackendHandler extends RelayHandler {
     private enum Answer { AWAITED, GIVEN, NOT_GIVEN, REPLAYED }
@@ -82,10 +83,9 @@ final class BackendHandler extends RelayHandler {
     }
 
     /**
-     * The first end of this connection before the endpoint's first byte. It counts against the
-     * endpoint when the client is still there and the endpoint had something to answer (the client
-     * spoke) or reset the connection; returns true when the client moved on to another endpoint,
-     * so that nothing of this connection reaches the client.
+     * The first end of this connection before the endpoint's first byte, while the client is still
+     * there. A reset counts against the endpoint; returns true when the client moved on to another
+     * endpoint, so that nothing of this connection reaches the client.
      */
     private boolean endedUnanswered(ChannelHandlerContext ctx, String how, boolean reset) {
         if (answer == Answer.REPLAYED) {
@@ -106,7 +106,9 @@ final class BackendHandler extends RelayHandler {
                 return false;
             }
         } else {
-            passiveHealth.failed(endpoint, how);
+            if (reset) {
+                passiveHealth.failed(endpoint, how);
+            }
             if (!pair.retryElsewhere(client, RetryOn.EMPTY_RESPONSE)) {
                 metrics.failed(FailureReason.EMPTY_RESPONSE);
                 return false;

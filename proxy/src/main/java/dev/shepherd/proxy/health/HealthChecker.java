@@ -76,7 +76,7 @@ public final class HealthChecker implements EndpointCheck {
 
     /**
      * Passive health: a connection the proxy made to this endpoint failed (refused, timed out,
-     * closed or reset before the endpoint's first byte). The next active check runs now, and
+     * reset before the endpoint's first byte, no byte within first-byte-timeout). The next active check runs now, and
      * {@code error-limit} such errors in a row eject a healthy endpoint at once (HAProxy's
      * {@code observe layer4} with {@code on-error mark-down}); checks bring it back after
      * {@code rise} passes. An error of the edge's own (no descriptors or local ports left) does not

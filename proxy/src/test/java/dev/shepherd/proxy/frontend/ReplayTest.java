@@ -51,8 +51,8 @@ class ReplayTest {
             assertThat(echo.accepted()).isEqualTo(10);
             assertThat(replays(proxy)).isEqualTo(10);
             assertThat(proxy.failures(FailureReason.EMPTY_RESPONSE)).isZero();
-            assertThat(passive).filteredOn(line -> line.startsWith("failed " + dead.port()))
-                    .hasSize(10).allMatch(line -> line.endsWith("closed by the endpoint before its first byte"));
+            // A plain close is no passive-health error: an upload-only protocol ends that way.
+            assertThat(passive).filteredOn(line -> line.startsWith("failed")).isEmpty();
             assertThat(passive).filteredOn(line -> line.equals("answered " + echo.port())).hasSize(10);
         }
     }
@@ -66,11 +66,11 @@ class ReplayTest {
                 assertThat(exchange(proxy, REQUEST)).isEqualTo(REQUEST);
             }
             assertThat(replays(proxy)).isEqualTo(4);
+            // Each reset is a passive-health error, where the transport tells a reset from a close:
+            // io_uring reports some resets as a plain close.
             assertThat(passive).filteredOn(line -> line.startsWith("failed " + dead.port()))
-                    .hasSize(4)
-                    // io_uring reports some resets as a plain close
-                    .allMatch(line -> line.contains("failed before the endpoint's first byte: ") && line.contains("Connection reset")
-                            || line.endsWith("closed by the endpoint before its first byte"));
+                    .hasSizeBetween(transport == Transport.IO_URING ? 0 : 4, 4)
+                    .allMatch(line -> line.contains("failed before the endpoint's first byte: ") && line.contains("Connection reset"));
         }
     }
 
@@ -105,7 +105,7 @@ class ReplayTest {
             assertThat(empty).isEqualTo(5);
             assertThat(proxy.failures(FailureReason.EMPTY_RESPONSE)).isEqualTo(5);
             assertThat(replays(proxy)).isZero();
-            assertThat(passive).filteredOn(line -> line.startsWith("failed " + dead.port())).hasSize(5);
+            assertThat(passive).filteredOn(line -> line.startsWith("failed")).isEmpty();
         }
     }
 
