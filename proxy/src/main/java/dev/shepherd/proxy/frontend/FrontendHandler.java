@@ -33,7 +33,6 @@ final class FrontendHandler extends RelayHandler {
     private boolean spoke;
     private boolean answered;
     private ScheduledFuture<?> firstByteTimer;
-    private Channel channel;
     /** When this client's wait for an endpoint runs out (System.nanoTime), or 0 if it never waited. */
     private long waitDeadline;
 
@@ -44,7 +43,6 @@ final class FrontendHandler extends RelayHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
         metrics.clientOpened();
         if (connector.replaysEmptyResponses()) {
             sent = new ArrayList<>(2);
@@ -54,11 +52,6 @@ final class FrontendHandler extends RelayHandler {
 
     Set<Endpoint> tried() {
         return tried;
-    }
-
-    /** The client's channel. */
-    Channel channel() {
-        return channel;
     }
 
     long waitDeadline() {
@@ -87,7 +80,7 @@ final class FrontendHandler extends RelayHandler {
         }
         if (!spoke && !answered && connector.firstByteTimeoutNanos() > 0) {
             Channel endpoint = peer();
-            firstByteTimer = channel.eventLoop().schedule(() -> noFirstByte(endpoint), connector.firstByteTimeoutNanos(),
+            firstByteTimer = source().eventLoop().schedule(() -> noFirstByte(endpoint), connector.firstByteTimeoutNanos(),
                     TimeUnit.NANOSECONDS);
         }
         spoke = true;

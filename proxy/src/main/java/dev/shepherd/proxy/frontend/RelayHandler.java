@@ -110,6 +110,11 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
         peer.writeAndFlush(buf).addListener(this);
     }
 
+    /** The channel this side reads from. */
+    final Channel source() {
+        return source;
+    }
+
     /** The channel this side relays to, or {@code null} while it has none. */
     final Channel peer() {
         return peer;

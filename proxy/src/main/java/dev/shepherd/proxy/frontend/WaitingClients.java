@@ -106,7 +106,7 @@ final class WaitingClients {
         for (int n = queue.clients.size(); n > 0; n--) {
             FrontendHandler pair = queue.clients.poll();
             waiting.decrementAndGet();
-            Channel client = pair.channel();
+            Channel client = pair.source();
             if (!client.isActive()) {
                 continue;
             }
