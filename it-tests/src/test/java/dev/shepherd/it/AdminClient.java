@@ -23,14 +23,19 @@ final class AdminClient {
 
     /** The worker rows of {@code GET /status}. */
     List<JsonNode> workers() throws IOException, InterruptedException {
+        return endpoints("worker");
+    }
+
+    /** The rows of {@code GET /status} of one kind: {@code worker} or {@code static}. */
+    List<JsonNode> endpoints(String kind) throws IOException, InterruptedException {
         JsonNode status = json.readTree(send(HttpRequest.newBuilder(uri("/status")).GET()).body());
-        List<JsonNode> workers = new ArrayList<>();
+        List<JsonNode> rows = new ArrayList<>();
         status.path("endpoints").forEach(row -> {
-            if (row.path("kind").asText().equals("worker")) {
-                workers.add(row);
+            if (row.path("kind").asText().equals(kind)) {
+                rows.add(row);
             }
         });
-        return workers;
+        return rows;
     }
 
     /** How many worker rows say UP. */
@@ -51,6 +56,15 @@ final class AdminClient {
 
     HttpResponse<String> post(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** {@code POST /workers/ID/send}: {@code text} to worker {@code id} as a message; fails unless it was sent. */
+    void send(String id, String text) throws IOException, InterruptedException {
+        HttpResponse<String> sent = send(HttpRequest.newBuilder(uri("/workers/" + id + "/send"))
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(text)));
+        if (sent.statusCode() != 200) {
+            throw new AssertionError("sending '" + text + "' to worker " + id + ": " + sent.statusCode() + " " + sent.body());
+        }
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

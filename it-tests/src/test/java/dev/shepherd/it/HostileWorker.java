@@ -15,8 +15,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A worker that speaks the control protocol by hand, badly, once: it serves HTTP on its port and
- * says {@code ready}, then for {@code HOSTILE_SECONDS} prints to stdout in a loop and sends message
+ * A worker that speaks the control protocol by hand, badly, once: it serves HTTP on its port, first
+ * connects to its control socket as an impostor would (no hello with the secret: the edge must
+ * close that connection), then connects properly and says {@code ready}, then for {@code HOSTILE_SECONDS} prints to stdout in a loop and sends message
  * frames in a loop (heartbeats among them), then sends a 100 MB line of junk and goes on sending
  * junk. Its slot's next instance (the file {@code $HOSTILE_DIR/hostile-<id>} exists by then) only
  * serves and sends heartbeats.
@@ -38,9 +39,17 @@ public final class HostileWorker {
             }
         });
         server.start();
+        // An impostor first: another process that found the socket speaks without the secret.
+        try (SocketChannel impostor = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            impostor.connect(UnixDomainSocketAddress.of(System.getenv("SHEPHERD_CONTROL_SOCKET")));
+            send(impostor, "ready\n");
+            if (impostor.read(ByteBuffer.allocate(1)) != -1) {
+                throw new IllegalStateException("the edge kept a connection that said no hello");
+            }
+        }
         SocketChannel control = SocketChannel.open(StandardProtocolFamily.UNIX);
         control.connect(UnixDomainSocketAddress.of(System.getenv("SHEPHERD_CONTROL_SOCKET")));
-        send(control, "ready\n");
+        send(control, "hello " + System.getenv("SHEPHERD_CONTROL_SECRET") + "\nready\n");
         Path mark = Path.of(System.getenv("HOSTILE_DIR"), "hostile-" + id);
         if (Files.exists(mark)) {
             while (true) { // well-behaved from now on: heartbeats until the edge stops it

@@ -28,6 +28,8 @@ class HostileWorkerIT {
                 "-Dshepherd.workers.env.HOSTILE_DIR=" + dir, "-Dshepherd.workers.env.HOSTILE_SECONDS=" + HOSTILE_SECONDS,
                 "-Dshepherd.health-check.type=tcp"))) {
             edge.awaitLine("worker 0 (pid", START);
+            assertThat(edge.awaitLine("worker 1: a connection to its control socket was closed", START))
+                    .as("an impostor without the instance's secret").contains("its first frame was 'ready', not hello");
             int before = edge.lines().size();
             long began = System.nanoTime();
             try (TrafficLoad load = new TrafficLoad(listen, Duration.ofSeconds(60))) {
@@ -45,7 +47,7 @@ class HostileWorkerIT {
                 assertThat(load.failures()).as("failed requests: %s", load.errors()).isZero();
                 assertThat(fromWorker1).isLessThanOrEqualTo((long) (100 * (seconds + 1)));
                 assertThat(lines.size()).isLessThan((int) (100 * (seconds + 1)) + 200);
-                assertThat(lines).filteredOn(l -> l.contains("broke the control protocol")).hasSize(1)
+                assertThat(lines).filteredOn(l -> l.contains("worker 1 broke the control protocol")).as("logged once").hasSize(1)
                         .allMatch(l -> l.contains("frame of ") && l.contains("bytes; the limit is 65536"));
                 // What went over the budget is reported by whichever of its output and its messages
                 // gets the next line in.

@@ -65,6 +65,12 @@ final class JavaProcess implements AutoCloseable {
                 Map.of("SHEPHERD_WORKER_ID", id, "SHEPHERD_WORKER_PORT", Integer.toString(port)));
     }
 
+    /** {@link PlainHttpServer} on 127.0.0.1:{@code port}, answering with {@code name}. */
+    static JavaProcess plainHttpServer(int port, String name) throws IOException {
+        return start(List.of(java(), "-Xmx64m", "-cp", testClasses(), PlainHttpServer.class.getName(), "--port=" + port),
+                Map.of("APP_NAME", name));
+    }
+
     private static JavaProcess start(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
         builder.environment().putAll(env);

@@ -27,9 +27,13 @@ public final class PlainHttpServer {
             System.err.println("usage: PlainHttpServer --port=N");
             System.exit(2);
         }
+        serve(port, System.getenv("APP_NAME") + " on port " + port + " in " + Path.of("").toAbsolutePath() + "\n");
+    }
+
+    /** Starts a server on 127.0.0.1:{@code port} whose every path answers 200 with {@code text}. */
+    static HttpServer serve(int port, String text) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-        byte[] body = (System.getenv("APP_NAME") + " on port " + port + " in " + Path.of("").toAbsolutePath() + "\n")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         server.createContext("/", exchange -> {
             try (exchange) {
                 exchange.sendResponseHeaders(200, body.length);
@@ -39,5 +43,6 @@ public final class PlainHttpServer {
             }
         });
         server.start();
+        return server;
     }
 }

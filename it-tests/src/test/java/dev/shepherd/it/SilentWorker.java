@@ -25,7 +25,9 @@ public final class SilentWorker {
                 SocketChannel control = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             control.connect(UnixDomainSocketAddress.of(System.getenv("SHEPHERD_CONTROL_SOCKET")));
-            new FrameWriter(SocketStreams.out(control)).write(Frame.ready());
+            FrameWriter out = new FrameWriter(SocketStreams.out(control));
+            out.write(Frame.hello(System.getenv("SHEPHERD_CONTROL_SECRET")));
+            out.write(Frame.ready());
             System.out.println("silent worker on port " + port + ", saying nothing more");
             // Like any worker, it leaves when the edge is gone, so a test never leaves it behind.
             InputStream in = SocketStreams.in(control);

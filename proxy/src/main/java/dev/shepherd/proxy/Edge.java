@@ -2,13 +2,13 @@ package dev.shepherd.proxy;
 
 import dev.shepherd.proxy.config.ListenSpec;
 import dev.shepherd.proxy.config.ShepherdSettings;
-import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.StaticBackend;
 import dev.shepherd.proxy.frontend.FrontendServer;
 import dev.shepherd.proxy.health.HealthMonitor;
 import dev.shepherd.proxy.metrics.EdgeMetrics;
 import dev.shepherd.proxy.operations.Operations;
+import dev.shepherd.proxy.operations.StaticBackends;
 import dev.shepherd.proxy.supervisor.PortHolder;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import dev.shepherd.proxy.admin.AdminServer;
@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,32 +37,32 @@ public final class Edge implements AutoCloseable {
     private final EndpointGroup group = new EndpointGroup();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final long startedNanos = System.nanoTime();
-    private final Duration shutdownTimeout;
+    private volatile Duration shutdownTimeout; // as the last config reload left it
     private final FrontendServer frontend;
     private final InetSocketAddress address;
     private final String listenHost; // as configured: 0.0.0.0 reads better than the wildcard it binds
     private final WorkerSupervisor supervisor; // null without managed workers
     private final HealthMonitor health;
-    private final List<StaticBackend> backends = new ArrayList<>();
+    private final StaticBackends backends;
     private final Operations operations;
     private final AdminServer admin;
     private final EdgeMetrics metrics;
     private final InetSocketAddress adminAddress;
 
-    private Edge(ShepherdSettings settings) throws InterruptedException {
+    private Edge(ShepherdSettings settings, ConfigSource source) throws InterruptedException {
         health = new HealthMonitor(settings.healthCheck());
         shutdownTimeout = settings.shutdownTimeout();
         listenHost = settings.listen().host();
-        for (Endpoint endpoint : settings.backends()) {
-            StaticBackend backend = new StaticBackend(group, endpoint);
-            backends.add(backend);
-            health.watch(endpoint, backend);
-        }
+        backends = new StaticBackends(group, health, settings.backends());
         frontend = new FrontendServer(settings, group, health, registry);
         WorkerSupervisor workers = null;
         try {
             workers = settings.workers().count() > 0 ? WorkerSupervisor.create(settings.workers(), group, health) : null;
-            operations = new Operations(workers, backends, group);
+            ConfigReload reload = source == null ? null : new ConfigReload(source.file(), source.reader(), settings, frontend,
+                    health, backends, workers, next -> shutdownTimeout = next.shutdownTimeout());
+            operations = new Operations(workers, backends, group, reload == null
+                    ? () -> CompletableFuture.failedFuture(new IllegalStateException("this edge was started without a config file to re-read"))
+                    : reload::reload);
             metrics = new EdgeMetrics(registry, group, workers);
             // Both ports before any worker is spawned, the admin API first: once the front proxy
             // accepts, a flood of clients could leave no descriptor for the admin API's event loop.
@@ -122,10 +122,21 @@ public final class Edge implements AutoCloseable {
         health.close();
     }
 
-    /** Starts the edge; fails if the listen address cannot be bound. */
+    /** Starts the edge; fails if the listen address cannot be bound. A config reload is refused: there is no file to re-read. */
     public static Edge start(ShepherdSettings settings) throws InterruptedException {
-        return new Edge(settings);
+        return new Edge(settings, null);
     }
+
+    /** Starts the edge with {@code settings}, read from {@code source}, which a config reload reads again. */
+    public static Edge start(ShepherdSettings settings, ConfigSource source) throws InterruptedException {
+        return new Edge(settings, source);
+    }
+
+    /**
+     * Where the settings came from, for a config reload: its name in the log, and a reader that
+     * reads it again with the same layering (throwing a ConfigException naming file, line and key).
+     */
+    public record ConfigSource(String file, Supplier<ShepherdSettings> reader) {}
 
     public InetSocketAddress address() {
         return address;
@@ -153,7 +164,7 @@ public final class Edge implements AutoCloseable {
 
     /** The owners of the static endpoints ({@code backends}), in the order configured. */
     public List<StaticBackend> backends() {
-        return List.copyOf(backends);
+        return backends.all();
     }
 
     /** The workers' supervisor, or {@code null} when {@code workers.count} is 0. */
@@ -174,7 +185,7 @@ public final class Edge implements AutoCloseable {
                 + " (a second Ctrl-C or SIGTERM ends the drain at once)", group.status().size(), shutdownTimeout.toMillis());
         admin.close();
         frontend.stopAccepting();
-        List<CompletableFuture<Void>> drains = backends.stream().map(backend -> backend.drain().idle()).toList();
+        List<CompletableFuture<Void>> drains = backends.all().stream().map(backend -> backend.drain().idle()).toList();
         if (supervisor != null) {
             supervisor.close(Duration.ofNanos(deadline - System.nanoTime()));
         }

@@ -54,7 +54,8 @@ final class ControlChannel {
         this.heartbeatInterval = heartbeatInterval;
     }
 
-    static ControlChannel connect(Path path, Duration heartbeatInterval, Handler handler) throws IOException {
+    /** Connects and says {@code hello} with the instance's {@code secret}, before any other frame. */
+    static ControlChannel connect(Path path, String secret, Duration heartbeatInterval, Handler handler) throws IOException {
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             socket.connect(UnixDomainSocketAddress.of(path));
@@ -62,7 +63,9 @@ final class ControlChannel {
             socket.close();
             throw e;
         }
-        return new ControlChannel(socket, heartbeatInterval, handler);
+        ControlChannel channel = new ControlChannel(socket, heartbeatInterval, handler);
+        channel.writer.write(Frame.hello(secret));
+        return channel;
     }
 
     void startReading() {

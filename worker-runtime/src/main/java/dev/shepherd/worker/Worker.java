@@ -78,27 +78,28 @@ public final class Worker {
         Worker[] self = new Worker[1];
         ControlChannel channel;
         try {
-            channel = ControlChannel.connect(Path.of(socket), interval, new ControlChannel.Handler() {
-                @Override
-                public void onMessage(String text) {
-                    self[0].deliver(text);
-                }
+            channel = ControlChannel.connect(Path.of(socket), env.getOrDefault(WorkerEnv.CONTROL_SECRET, ""), interval,
+                    new ControlChannel.Handler() {
+                        @Override
+                        public void onMessage(String text) {
+                            self[0].deliver(text);
+                        }
 
-                @Override
-                public void onShutdownRequest(Duration deadline) {
-                    self[0].stopRequested(deadline);
-                }
+                        @Override
+                        public void onShutdownRequest(Duration deadline) {
+                            self[0].stopRequested(deadline);
+                        }
 
-                @Override
-                public void onDisconnect() {
-                    self[0].disconnected();
-                }
+                        @Override
+                        public void onDisconnect() {
+                            self[0].disconnected();
+                        }
 
-                @Override
-                public boolean alive() {
-                    return self[0] == null || self[0].alive();
-                }
-            });
+                        @Override
+                        public boolean alive() {
+                            return self[0] == null || self[0].alive();
+                        }
+                });
         } catch (IOException e) {
             throw new IllegalStateException("worker " + id + ": cannot open the control channel " + socket + ": " + e.getMessage(), e);
         }
@@ -166,7 +167,64 @@ public final class Worker {
      * @throws UncheckedIOException when the channel is closed
      */
     public void send(String message) {
-        Frame frame = Frame.message(message);
+        sendIfSupervised(Frame.message(message));
+    }
+
+    /**
+     * Asks Shepherd to replace this instance the rolling way: a fresh one is started and admitted
+     * first, then this one is drained and stopped (by its shutdown request, as any stop). The
+     * reason goes to the edge's log and status. The edge runs one such replacement at a time for
+     * the whole flock; asking again while this one's is under way does nothing. Standalone, a no-op.
+     *
+     * @throws IllegalArgumentException for a reason over {@link Frame#MAX_BYTES} bytes encoded
+     */
+    public void requestReplacement(String reason) {
+        sendIfSupervised(Frame.replace(reason));
+    }
+
+    /** Asks Shepherd for no new connections to this instance, its open ones going on, until {@link #requestReady()}. */
+    public void requestDrain() {
+        sendIfSupervised(Frame.drain());
+    }
+
+    /** Undoes {@link #requestDrain()}: new connections again, while healthy and not drained by an operator. */
+    public void requestReady() {
+        sendIfSupervised(Frame.undrain());
+    }
+
+    /**
+     * This instance's share of new connections, 0..100 (a full share, the default; 0 takes none),
+     * as HAProxy's agent-check sets a server's weight: lower it while the application is busy with
+     * something else (a compaction, a cache rebuild).
+     *
+     * @throws IllegalArgumentException unless {@code weight} is in 0..100
+     */
+    public void setWeight(int weight) {
+        sendIfSupervised(Frame.weight(weight));
+    }
+
+    /**
+     * Node's classic pattern for a process that caught an uncaught exception, without its lost
+     * capacity: the first exception that reaches a thread's top asks for a replacement
+     * ({@link #requestReplacement}) and this JVM keeps serving what is in flight until Shepherd has
+     * admitted the replacement and drained and stopped this one; if that has not happened within
+     * {@code deadline}, it exits with status 70 by itself. Standalone, it exits with 70 at once.
+     * The exception is printed to standard error first.
+     */
+    public void replaceOnUncaughtException(Duration deadline) {
+        java.util.Objects.requireNonNull(deadline, "deadline");
+        Thread.setDefaultUncaughtExceptionHandler(new ReplaceOnUncaught(this, deadline));
+    }
+
+    /** {@link #replaceOnUncaughtException(Duration)} with {@link #UNCAUGHT_DEADLINE}. */
+    public void replaceOnUncaughtException() {
+        replaceOnUncaughtException(UNCAUGHT_DEADLINE);
+    }
+
+    /** How long a worker that asked for its replacement after an uncaught exception waits to be stopped. */
+    public static final Duration UNCAUGHT_DEADLINE = Duration.ofSeconds(60);
+
+    private void sendIfSupervised(Frame frame) {
         if (channel != null) {
             channel.send(frame);
         }
@@ -204,7 +262,6 @@ public final class Worker {
      */
     public static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
 
-    /** Whether the JVM exits when the control channel closes without a shutdown request (default true). */
     /**
      * The application's liveness, asked before each heartbeat (Kubernetes' liveness probe, pushed):
      * while it answers false (or throws), no heartbeat is sent, and the edge treats the worker as
@@ -228,6 +285,7 @@ public final class Worker {
         return ManagementFactory.getThreadMXBean().findDeadlockedThreads() == null;
     }
 
+    /** Whether the JVM exits when the control channel closes without a shutdown request (default true). */
     public void exitOnDisconnect(boolean exit) {
         exitOnDisconnect = exit;
     }

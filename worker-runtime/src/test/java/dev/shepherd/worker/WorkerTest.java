@@ -13,6 +13,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -61,7 +63,8 @@ class WorkerTest {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(path));
             Worker worker = Worker.create(Map.of(WorkerEnv.PORT, "9001", WorkerEnv.ID, "0",
-                    WorkerEnv.CONTROL_SOCKET, path.toString(), WorkerEnv.HEARTBEAT_INTERVAL, "50"));
+                    WorkerEnv.CONTROL_SOCKET, path.toString(), WorkerEnv.CONTROL_SECRET, "s3cret",
+                    WorkerEnv.HEARTBEAT_INTERVAL, "50"));
             worker.exitOnDisconnect(false);
             BlockingQueue<String> received = new ArrayBlockingQueue<>(10);
             worker.onMessage(received::add);
@@ -70,6 +73,7 @@ class WorkerTest {
                 FrameWriter writer = new FrameWriter(SocketStreams.out(supervisor));
                 assertThat(worker.supervised()).isTrue();
                 assertThat(worker.id()).isEqualTo("0");
+                assertThat(reader.next()).as("first, the instance's secret").isEqualTo(Frame.hello("s3cret"));
 
                 worker.ready();
                 worker.ready();
@@ -89,6 +93,20 @@ class WorkerTest {
                 assertThat(readies).isEqualTo(1);
                 assertThat(message.payload()).isEqualTo("line one\nline two");
 
+                worker.requestDrain();
+                worker.requestReady();
+                worker.setWeight(30);
+                worker.requestReplacement("a reason");
+                List<Frame> asked = new ArrayList<>();
+                while (asked.size() < 4) {
+                    Frame frame = reader.next();
+                    if (frame.type() != Frame.Type.HEARTBEAT) {
+                        asked.add(frame);
+                    }
+                }
+                assertThat(asked).containsExactly(Frame.drain(), Frame.undrain(), Frame.weight(30), Frame.replace("a reason"));
+                assertThatThrownBy(() -> worker.setWeight(101)).isInstanceOf(IllegalArgumentException.class);
+
                 supervisor.write(java.nio.ByteBuffer.wrap("bogus frame\n".getBytes()));
                 writer.write(Frame.message("hello worker"));
                 assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("hello worker");
@@ -102,7 +120,8 @@ class WorkerTest {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(path));
             Worker worker = Worker.create(Map.of(WorkerEnv.PORT, "9001", WorkerEnv.ID, "0",
-                    WorkerEnv.CONTROL_SOCKET, path.toString(), WorkerEnv.HEARTBEAT_INTERVAL, "20"));
+                    WorkerEnv.CONTROL_SOCKET, path.toString(), WorkerEnv.CONTROL_SECRET, "s3cret",
+                    WorkerEnv.HEARTBEAT_INTERVAL, "20"));
             worker.exitOnDisconnect(false);
             java.util.concurrent.atomic.AtomicBoolean alive = new java.util.concurrent.atomic.AtomicBoolean(true);
             worker.livenessCheck(alive::get);
@@ -120,6 +139,7 @@ class WorkerTest {
                 });
                 reader.setDaemon(true);
                 reader.start();
+                assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo(Frame.hello("s3cret"));
                 assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo(Frame.heartbeat());
 
                 alive.set(false);

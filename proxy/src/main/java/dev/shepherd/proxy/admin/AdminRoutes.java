@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.admin;
 
+import com.typesafe.config.ConfigException;
 import dev.shepherd.proxy.operations.Operations;
 import dev.shepherd.proxy.supervisor.ScaleOutOfRangeException;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ final class AdminRoutes {
                 }
                 return operations.scale(Integer.parseInt(counts.get(0))).thenApply(AdminReply::ok);
             case "/config/reload":
-                return done(AdminReply.error(501, "re-reading the config is not built yet"));
+                return operations.reloadConfig().thenApply(AdminReply::ok);
             default:
                 break;
         }
@@ -123,10 +124,16 @@ final class AdminRoutes {
         return MessageDigest.isEqual(token, authorization.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** An unknown id is 404, a command refused in the edge's current state 409, a failed operation 500. */
+    /**
+     * An unknown id is 404, a command refused in the edge's current state 409, a config file that
+     * does not validate 422 (its one-line error), a failed operation 500.
+     */
     private static AdminReply failure(Throwable thrown) {
         Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        if (cause instanceof ConfigException) {
+            return AdminReply.error(422, "the config file is not valid, the running settings stay: " + message);
+        }
         if (cause instanceof ScaleOutOfRangeException) {
             return AdminReply.error(400, message);
         }

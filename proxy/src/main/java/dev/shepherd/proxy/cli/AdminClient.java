@@ -47,20 +47,13 @@ final class AdminClient {
         return send(request, path);
     }
 
+    /** The HTTP status of a GET whose status is its answer ({@code /health}: 200 or 503). */
+    int statusOf(String path) {
+        return exchange(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET(), path).statusCode();
+    }
+
     private JsonNode send(HttpRequest.Builder request, String path) {
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new AdminException("no Shepherd admin API at " + base.getAuthority() + ": connection refused");
-        } catch (HttpTimeoutException e) {
-            throw new AdminException("the Shepherd admin API at " + base.getAuthority() + " did not answer " + path + " in time");
-        } catch (IOException e) {
-            throw new AdminException("no Shepherd admin API at " + base.getAuthority() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AdminException("interrupted");
-        }
+        HttpResponse<String> response = exchange(request, path);
         JsonNode json;
         try {
             json = JSON.readTree(response.body());
@@ -72,5 +65,20 @@ final class AdminClient {
             throw new AdminException(json.path("error").asText("HTTP " + response.statusCode()));
         }
         return json;
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request, String path) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new AdminException("no Shepherd admin API at " + base.getAuthority() + ": connection refused");
+        } catch (HttpTimeoutException e) {
+            throw new AdminException("the Shepherd admin API at " + base.getAuthority() + " did not answer " + path + " in time");
+        } catch (IOException e) {
+            throw new AdminException("no Shepherd admin API at " + base.getAuthority() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted");
+        }
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,6 +64,42 @@ final class ControlCommands {
                 lines.append(lines.length() == 0 ? "" : "\n").append(replaced(r));
             }
             return lines.length() == 0 ? "no worker to replace" : lines.toString();
+        }
+    }
+
+    @Command(name = "health", mixinStandardHelpOptions = true,
+            description = "Exit 0 while the running edge has an endpoint taking new connections, else 1"
+                    + " (a container's HEALTHCHECK, a load balancer's probe).")
+    static final class Health extends AdminCall {
+        @Override
+        String run(AdminClient client) {
+            int status = client.statusOf("/health");
+            if (status != 200) {
+                throw new AdminClient.AdminException("not healthy: no endpoint takes new connections (/health answered "
+                        + status + ")");
+            }
+            return "healthy";
+        }
+    }
+
+    @Command(name = "reload-config", mixinStandardHelpOptions = true,
+            description = "Re-read the running edge's config file and apply what changed, as SIGHUP does.")
+    static final class ReloadConfig extends AdminCall {
+        @Override
+        String run(AdminClient client) {
+            JsonNode r = client.post("/config/reload", "");
+            List<String> applied = strings(r.path("applied"));
+            List<String> needRestart = strings(r.path("needRestart"));
+            String workers = r.path("workers").asText();
+            return (applied.isEmpty() ? "nothing changed" : "applied " + String.join(", ", applied))
+                    + (workers.isEmpty() ? "" : "; workers: " + workers)
+                    + (needRestart.isEmpty() ? "" : "; not applied, they need a restart of the edge: " + String.join(", ", needRestart));
+        }
+
+        private static List<String> strings(JsonNode array) {
+            List<String> values = new ArrayList<>();
+            array.forEach(value -> values.add(value.asText()));
+            return values;
         }
     }
 

@@ -30,9 +30,18 @@ final class RunCommand implements Callable<Integer> {
         // Compose does. The handlers are in place before the edge starts, so a signal during
         // start-up still stops the workers; the stop waits for the start to end first. A requested
         // stop is reported as success: without the halt the JVM would exit 128 + signal, which
-        // service managers count as a failure. SIGHUP, which would stop the JVM, is logged.
-        Signals.on("HUP", () -> log.warn("SIGHUP: re-reading the config is not built yet; the edge keeps running as it is"));
+        // service managers count as a failure. SIGHUP re-reads the config file (ConfigReload logs
+        // what it applied, or the file's error with the running settings kept).
         CompletableFuture<Edge> started = new CompletableFuture<>();
+        Signals.on("HUP", () -> {
+            Edge edge = started.getNow(null);
+            if (edge == null) {
+                log.warn("SIGHUP during start-up: ignored; send it again once the edge runs");
+            } else {
+                log.info("SIGHUP: re-reading {}", parent.config.describe());
+                edge.operations().reloadConfig();
+            }
+        });
         AtomicInteger stops = new AtomicInteger();
         Runnable stop = () -> {
             int signal = stops.incrementAndGet();
@@ -61,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
             }, "shepherd-shutdown"));
         }
         try {
-            started.complete(Edge.start(settings));
+            started.complete(Edge.start(settings, new Edge.ConfigSource(parent.config.describe(), parent.config::load)));
         } catch (InterruptedException | RuntimeException e) {
             started.completeExceptionally(e);
             throw e;

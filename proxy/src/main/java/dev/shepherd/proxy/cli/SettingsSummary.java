@@ -48,7 +48,9 @@ final class SettingsSummary {
                 + ", FAILED after " + r.maxRestarts() + " crashes in a row ("
                 + (r.failedRetry().isZero() ? "not retried" : "retried every " + format(r.failedRetry())) + "); stop: drain " + format(w.drainTimeout())
                 + ", stop " + format(w.stopTimeout()) + ", kill " + format(w.killTimeout())
-                + "; unhealthy restart after " + format(w.unhealthyRestartAfter()) + "; slow start " + format(w.slowStart());
+                + "; unhealthy restart after " + format(w.unhealthyRestartAfter()) + "; slow start " + format(w.slowStart())
+                + "; max memory " + (w.maxMemory() == 0 ? "off" : w.maxMemory() / (1024 * 1024) + "MiB")
+                + "; protocol " + ConfigNames.of(w.protocol());
     }
 
     static String format(Duration d) {

@@ -113,6 +113,23 @@ final class ConfigReader {
         return (int) value;
     }
 
+    /** A size such as {@code 512MiB}, at least {@code min} bytes, or {@code off} (0). */
+    long sizeOrOff(String path, long min) {
+        if (config.getValue(path).unwrapped() instanceof String text && text.strip().equals("off")) {
+            return 0;
+        }
+        long value;
+        try {
+            value = config.getBytes(path);
+        } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+            throw bad(path, "must be a size such as 512MiB, or off, got '" + config.getValue(path).unwrapped() + "'");
+        }
+        if (value < min) {
+            throw bad(path, "must be at least " + min / (1024 * 1024) + "MiB (or off), got " + value + " bytes");
+        }
+        return value;
+    }
+
     Duration durationAtLeast(String path, Duration min) {
         Duration value = positiveDuration(path);
         if (value.compareTo(min) < 0) {

@@ -31,6 +31,9 @@ import java.util.Map;
  */
 public final class SettingsLoader {
     private static final String ROOT = "shepherd";
+    private static final long MIN_MAX_MEMORY = 16L * 1024 * 1024; // below any JVM's resident size: surely a mistake
+    // Given explicitly: a config reload runs on the SIGHUP handler's thread, which has no context class loader.
+    private static final ClassLoader LOADER = SettingsLoader.class.getClassLoader();
 
     private final int availableProcessors;
 
@@ -49,7 +52,7 @@ public final class SettingsLoader {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException.IO(ConfigOriginFactory.newSimple(file.toString()), "no such file");
             }
-            user = ConfigFactory.parseFile(new File(file.toString()), ConfigParseOptions.defaults().setAllowMissing(false));
+            user = ConfigFactory.parseFile(new File(file.toString()), ConfigParseOptions.defaults().setAllowMissing(false).setClassLoader(LOADER));
         }
         Config overrides = ConfigFactory.systemProperties().withFallback(ConfigFactory.systemEnvironmentOverrides());
         return read(user, overrides);
@@ -63,7 +66,7 @@ public final class SettingsLoader {
     private ShepherdSettings read(Config file, Config overrides) {
         // Not defaultReference(): it has the system properties merged in, which would make a
         // misspelled -Dshepherd.* key look known to UnknownKeys.
-        Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
+        Config reference = ConfigFactory.defaultReferenceUnresolved(LOADER).resolve();
         UnknownKeys.checkRoots(file, reference, ROOT);
         Config merged = overrides.withFallback(file).withFallback(reference).resolve();
         UnknownKeys.check(merged, reference, ROOT);
@@ -193,8 +196,10 @@ public final class SettingsLoader {
                 in.positiveDuration("shepherd.workers.kill-timeout"),
                 in.positiveDuration("shepherd.workers.unhealthy-restart-after"),
                 in.nonNegativeDuration("shepherd.workers.slow-start"),
+                in.sizeOrOff("shepherd.workers.max-memory", MIN_MAX_MEMORY),
                 restart,
-                new HeartbeatSettings(heartbeatInterval, heartbeatTimeout));
+                new HeartbeatSettings(heartbeatInterval, heartbeatTimeout),
+                in.oneOf("shepherd.workers.protocol", WorkerProtocol.class));
     }
 
     private static Map<String, String> readEnv(ConfigReader in, String path) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * {@code command} and {@code env} values may hold {@link Placeholders}.
  *
  * @param directory the workers' working directory, {@code null} for the edge's own
+ * @param maxMemory resident memory in bytes above which a worker is replaced; 0 is off
  */
 public record WorkerSettings(
         int count,
@@ -25,8 +26,10 @@ public record WorkerSettings(
         Duration killTimeout,
         Duration unhealthyRestartAfter,
         Duration slowStart,
+        long maxMemory,
         RestartSettings restart,
-        HeartbeatSettings heartbeat) {
+        HeartbeatSettings heartbeat,
+        WorkerProtocol protocol) {
     public WorkerSettings {
         command = List.copyOf(requireNonNull(command, "command"));
         env = Map.copyOf(requireNonNull(env, "env"));
@@ -36,7 +39,11 @@ public record WorkerSettings(
         requireNonNull(killTimeout, "killTimeout");
         requireNonNull(unhealthyRestartAfter, "unhealthyRestartAfter");
         requireNonNull(slowStart, "slowStart");
+        if (maxMemory < 0) {
+            throw new IllegalArgumentException("maxMemory must be >= 0, got " + maxMemory);
+        }
         requireNonNull(restart, "restart");
         requireNonNull(heartbeat, "heartbeat");
+        requireNonNull(protocol, "protocol");
     }
 }

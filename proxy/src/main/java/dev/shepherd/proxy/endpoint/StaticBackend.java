@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.endpoint;
 
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,20 @@ public final class StaticBackend implements HealthVerdicts {
         int open = member.activeConnections();
         log.info("endpoint {} DRAINING: out of rotation, {} open connections go on", member.endpoint(), open);
         return new DrainStarted(open, member.whenIdle());
+    }
+
+    /** Taken out of the configuration: no new connections; completes when its last open one closes. */
+    public CompletableFuture<Void> retire() {
+        member.setAdminState(AdminState.DRAIN);
+        log.info("endpoint {} removed from backends: DRAINING, {} open connections go on", member.endpoint(),
+                member.activeConnections());
+        return member.whenIdle();
+    }
+
+    /** Out of the group, after {@link #retire()}. */
+    public void remove() {
+        member.remove();
+        log.info("endpoint {} removed: no connection left on it", member.endpoint());
     }
 
     /** Back in rotation (while healthy). */

@@ -1,6 +1,5 @@
 package dev.shepherd.proxy.frontend;
 
-import dev.shepherd.proxy.balancer.LoadBalancer;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.PassiveHealth;
@@ -22,7 +21,6 @@ import io.netty.util.concurrent.Future;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,43 +42,38 @@ final class BackendConnector {
 
     private final EndpointGroup group;
     private final PassiveHealth passiveHealth;
-    private final LoadBalancer balancer;
-    private final Bootstrap template;
-    private final int connectAttempts;
-    private final boolean retryConnectFailures;
-    private final long firstByteTimeoutNanos;
-    private final boolean replayEmptyResponses;
-    private final int maxConnectionsPerEndpoint;
-    private final ProxyProtocol proxyProtocol;
     private final FrontendMetrics metrics;
+    private final Bootstrap template;
+    private volatile ConnectPolicy policy;
     private final Map<Endpoint, InetSocketAddress> addresses = new ConcurrentHashMap<>();
     private final AddressResolverGroup<InetSocketAddress> dns;
     private final LogLimiter giveUpLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
     private final WaitingClients waiting;
 
-    BackendConnector(EndpointGroup group, PassiveHealth passiveHealth, LoadBalancer balancer, Transport transport, RecvByteBufAllocator reads,
-            AddressResolverGroup<InetSocketAddress> dns, int connectTimeoutMillis,
-            int connectAttempts, Set<RetryOn> retryOn, Duration queueTimeout, Duration firstByteTimeout,
-            int maxConnectionsPerEndpoint, ProxyProtocol proxyProtocol, FrontendMetrics metrics) {
+    BackendConnector(EndpointGroup group, PassiveHealth passiveHealth, ConnectPolicy policy, Transport transport,
+            RecvByteBufAllocator reads, AddressResolverGroup<InetSocketAddress> dns, FrontendMetrics metrics) {
         this.group = group;
         this.passiveHealth = passiveHealth;
-        this.balancer = balancer;
-        this.connectAttempts = connectAttempts;
-        this.firstByteTimeoutNanos = firstByteTimeout.toNanos();
-        this.retryConnectFailures = retryOn.contains(RetryOn.CONNECT_FAILURE);
-        this.replayEmptyResponses = retryOn.contains(RetryOn.EMPTY_RESPONSE);
-        this.maxConnectionsPerEndpoint = maxConnectionsPerEndpoint;
-        this.proxyProtocol = proxyProtocol;
+        this.policy = policy;
         this.metrics = metrics;
         this.dns = dns;
-        this.waiting = new WaitingClients(group, queueTimeout, this::connect, metrics);
+        this.waiting = new WaitingClients(group, () -> this.policy.queueTimeoutNanos(), this::connect, metrics);
         this.template = new Bootstrap()
                 .channelFactory(transport.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, reads)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
+
+    /** The policy new connection attempts follow (a config reload's). */
+    ConnectPolicy policy() {
+        return policy;
+    }
+
+    /** From now on, connection attempts follow {@code next}; those under way finish as they began. */
+    void policy(ConnectPolicy next) {
+        policy = next;
     }
 
     /**
@@ -103,22 +96,22 @@ final class BackendConnector {
 
     /** Whether a client that has tried {@code tried} may try one more endpoint. */
     boolean mayTryAnother(Set<Endpoint> tried) {
-        return tried.size() < connectAttempts;
+        return tried.size() < policy.connectAttempts();
     }
 
     /** {@code first-byte-timeout} in nanoseconds; 0 when off. */
     long firstByteTimeoutNanos() {
-        return firstByteTimeoutNanos;
+        return policy.firstByteTimeoutNanos();
     }
 
     /** Whether a connect that failed is tried on another endpoint (retry-on connect-failure). */
     boolean retriesConnectFailures() {
-        return retryConnectFailures;
+        return policy.retryConnectFailures();
     }
 
     /** Whether a connection ended unanswered by its endpoint is replayed on another (retry-on empty-response). */
     boolean replaysEmptyResponses() {
-        return replayEmptyResponses;
+        return policy.replayEmptyResponses();
     }
 
     /** Whether a client that has tried {@code tried} has another eligible endpoint to replay on, within connect-attempts. */
@@ -180,7 +173,10 @@ final class BackendConnector {
     }
 
     private void connect(Channel client, FrontendHandler pair, EndpointGroup.Lease lease, InetSocketAddress address) {
+        ConnectPolicy policy = this.policy;
+        ProxyProtocol proxyProtocol = policy.proxyProtocol();
         ChannelFuture connecting = template.clone(client.eventLoop())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, policy.connectTimeoutMillis())
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel backend) {
@@ -213,7 +209,7 @@ final class BackendConnector {
             passiveHealth.failed(lease.endpoint(), reason.tag() + " (" + cause.getMessage() + ")");
         }
         log.debug("{}: connect to endpoint {} failed ({}): {}", client, lease.endpoint(), reason.tag(), cause.toString());
-        if (retryConnectFailures) {
+        if (policy.retryConnectFailures()) {
             attempt(client, pair, reason);
         } else {
             giveUp(client, reason, pair.tried());
@@ -222,33 +218,35 @@ final class BackendConnector {
 
     /** Picks an untried eligible endpoint below its connection cap and counts the connection on it. */
     private EndpointGroup.Lease reserve(Set<Endpoint> tried) {
+        ConnectPolicy policy = this.policy;
+        int cap = policy.maxConnectionsPerEndpoint();
         List<Endpoint> eligible = group.eligible();
         // The usual case, a first attempt with no endpoint at its cap, needs no copy of the list.
-        List<Endpoint> candidates = tried.isEmpty() && noneAtCap(eligible) ? eligible : available(eligible, tried);
+        List<Endpoint> candidates = tried.isEmpty() && noneAtCap(eligible, cap) ? eligible : available(eligible, tried, cap);
         while (!candidates.isEmpty()) {
-            Endpoint endpoint = balancer.select(candidates, group);
-            EndpointGroup.Lease lease = group.tryOpenConnection(endpoint, maxConnectionsPerEndpoint);
+            Endpoint endpoint = policy.balancer().select(candidates, group);
+            EndpointGroup.Lease lease = group.tryOpenConnection(endpoint, cap);
             if (lease != null) {
                 return lease;
             }
-            candidates = available(candidates, Set.of(endpoint)); // at its cap, or out of rotation, meanwhile
+            candidates = available(candidates, Set.of(endpoint), cap); // at its cap, or out of rotation, meanwhile
         }
         return null;
     }
 
-    private boolean noneAtCap(List<Endpoint> endpoints) {
+    private boolean noneAtCap(List<Endpoint> endpoints, int cap) {
         for (Endpoint endpoint : endpoints) {
-            if (group.activeConnections(endpoint) >= maxConnectionsPerEndpoint) {
+            if (group.activeConnections(endpoint) >= cap) {
                 return false;
             }
         }
         return true;
     }
 
-    private List<Endpoint> available(List<Endpoint> endpoints, Set<Endpoint> excluded) {
+    private List<Endpoint> available(List<Endpoint> endpoints, Set<Endpoint> excluded, int cap) {
         List<Endpoint> available = new ArrayList<>(endpoints);
         available.removeIf(endpoint -> excluded.contains(endpoint)
-                || group.activeConnections(endpoint) >= maxConnectionsPerEndpoint);
+                || group.activeConnections(endpoint) >= cap);
         return available;
     }
 

@@ -14,12 +14,26 @@ import java.util.Queue;
  * Runs on the listening channel's event loop only.
  */
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
-    private final int maxConnections;
     private final Queue<Channel> waiting = new ArrayDeque<>();
+    private int maxConnections;
     private int open;
+    private ChannelHandlerContext ctx;
 
     ConnectionLimiter(int maxConnections) {
         this.maxConnections = maxConnections;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** A config reload's {@code max-connections}: a higher one admits waiting clients at once, a lower one new ones only. */
+    void limit(int maxConnections) {
+        ctx.executor().execute(() -> {
+            this.maxConnections = maxConnections;
+            admitWaiting(ctx);
+        });
     }
 
     @Override
@@ -57,6 +71,10 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     private void released(ChannelHandlerContext ctx) {
         open--;
+        admitWaiting(ctx);
+    }
+
+    private void admitWaiting(ChannelHandlerContext ctx) {
         Channel next;
         while (open < maxConnections && (next = waiting.poll()) != null) {
             admit(ctx, next);

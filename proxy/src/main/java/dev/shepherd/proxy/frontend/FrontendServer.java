@@ -34,6 +34,13 @@ public final class FrontendServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final DnsAddressResolverGroup resolver;
     private final MeterRegistry registry;
+    private final RecvByteBufAllocator reads;
+    private final ConnectionLimiter limiter;
+    private final SourceLimiter perSource;
+    private final BackendConnector connector;
+    // What a config reload changes for the connections accepted after it.
+    private volatile long idleNanos;
+    private volatile long maxDurationNanos;
     private Channel serverChannel;
 
     /** @param passiveHealth hears how the proxy's connections to each endpoint went */
@@ -71,32 +78,34 @@ public final class FrontendServer implements AutoCloseable {
         this.ioGroup = transport.newGroup(settings.eventLoopThreads(), "shepherd-io");
         this.resolver = new DnsAddressResolverGroup(transport.datagramChannel(), DnsServerAddressStreamProviders.platformDefault());
         this.registry = registry;
+        this.limiter = new ConnectionLimiter(settings.maxConnections());
+        this.perSource = new SourceLimiter(settings.maxConnectionsPerSource(), metrics);
+        // Shared by every channel: each gets its own handle, whose read size adapts to its traffic.
+        this.reads = new AdaptiveRecvByteBufAllocator(64, Math.min(2048, settings.readBufferSize()), settings.readBufferSize());
+        this.connector = new BackendConnector(group, passiveHealth, ConnectPolicy.of(settings), transport, reads, resolver, metrics);
+        this.idleNanos = settings.idleTimeout().toNanos();
+        this.maxDurationNanos = settings.maxConnectionDuration().toNanos();
         metrics.bindTo(registry);
+        connector.bindTo(registry);
+    }
+
+    /**
+     * A config reload: balance, timeouts, retries, {@code proxy-protocol} and the connection limits
+     * hold for the connections accepted from now on; open ones go on as they began. The listener,
+     * transport, event loops and read buffers stay as started.
+     */
+    public void apply(ShepherdSettings next) {
+        connector.policy(connector.policy().with(next));
+        idleNanos = next.idleTimeout().toNanos();
+        maxDurationNanos = next.maxConnectionDuration().toNanos();
+        perSource.limit(next.maxConnectionsPerSource());
+        if (serverChannel != null) {
+            limiter.limit(next.maxConnections());
+        }
     }
 
     /** Binds {@code listen.host:listen.port} and returns the bound address (useful with port 0). */
     public InetSocketAddress start() throws InterruptedException {
-        // Shared by every channel: each gets its own handle, whose read size adapts to its traffic.
-        RecvByteBufAllocator reads = new AdaptiveRecvByteBufAllocator(64, Math.min(2048, settings.readBufferSize()),
-                settings.readBufferSize());
-        BackendConnector connector = new BackendConnector(
-                group,
-                passiveHealth,
-                settings.balance().newBalancer(),
-                transport,
-                reads,
-                resolver,
-                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()),
-                settings.connectAttempts(),
-                settings.retryOn(),
-                settings.queueTimeout(),
-                settings.firstByteTimeout(),
-                settings.maxConnectionsPerEndpoint(),
-                settings.proxyProtocol(),
-                metrics);
-        connector.bindTo(registry);
-        long idleNanos = settings.idleTimeout().toNanos();
-        long maxDurationNanos = settings.maxConnectionDuration().toNanos();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(ioGroup)
                 .channel(transport.serverChannel())
@@ -109,8 +118,9 @@ public final class FrontendServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel client) {
-                        if (maxDurationNanos > 0) {
-                            client.pipeline().addLast(new ConnectionDeadline(maxDurationNanos, metrics));
+                        long maxDuration = maxDurationNanos;
+                        if (maxDuration > 0) {
+                            client.pipeline().addLast(new ConnectionDeadline(maxDuration, metrics));
                         }
                         client.pipeline().addLast(
                                 new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS),
@@ -132,13 +142,8 @@ public final class FrontendServer implements AutoCloseable {
         return address;
     }
 
-    /** On the listening channel: the per-source limit, when set, then max-connections. */
+    /** On the listening channel: the per-source limit, then max-connections. */
     private ChannelHandler listenerHandlers() {
-        ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections());
-        if (settings.maxConnectionsPerSource() == 0) {
-            return limiter;
-        }
-        SourceLimiter perSource = new SourceLimiter(settings.maxConnectionsPerSource(), metrics);
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel listener) {

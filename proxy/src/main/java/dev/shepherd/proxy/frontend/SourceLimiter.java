@@ -11,11 +11,11 @@ import java.util.Map;
 /**
  * Enforces {@code max-connections-per-source} on the listening channel (as HAProxy's
  * {@code sc_conn_cur} with a stick table): a client whose address already has that many
- * connections open is closed as it is accepted, and counted. Runs on the listening channel's event
- * loop only.
+ * connections open is closed as it is accepted, and counted; 0 is off. A config reload's new limit
+ * holds for the connections accepted after it. Runs on the listening channel's event loop only.
  */
 final class SourceLimiter extends ChannelInboundHandlerAdapter {
-    private final int maxPerSource;
+    private volatile int maxPerSource;
     private final FrontendMetrics metrics;
     private final Map<InetAddress, Integer> open = new HashMap<>();
 
@@ -27,7 +27,8 @@ final class SourceLimiter extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Channel child = (Channel) msg;
-        if (!(child.remoteAddress() instanceof InetSocketAddress remote)) {
+        int maxPerSource = this.maxPerSource;
+        if (maxPerSource == 0 || !(child.remoteAddress() instanceof InetSocketAddress remote)) {
             ctx.fireChannelRead(child);
             return;
         }
@@ -47,6 +48,11 @@ final class SourceLimiter extends ChannelInboundHandlerAdapter {
             }
         });
         ctx.fireChannelRead(child);
+    }
+
+    /** A config reload's {@code max-connections-per-source}. */
+    void limit(int maxPerSource) {
+        this.maxPerSource = maxPerSource;
     }
 
     private void released(InetAddress source) {

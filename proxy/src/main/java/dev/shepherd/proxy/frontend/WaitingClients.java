@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ final class WaitingClients {
     static final Duration POLL = Duration.ofMillis(10);
 
     private final EndpointGroup group;
-    private final long timeoutNanos;
+    private final LongSupplier timeoutNanos; // queue-timeout, as the last config reload left it
     private final BiConsumer<Channel, FrontendHandler> dispatch;
     private final FrontendMetrics metrics;
     private final LogLimiter expiredLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
@@ -51,10 +52,10 @@ final class WaitingClients {
     }
 
     /** @param dispatch tries a client's connection again (the connector's first attempt) */
-    WaitingClients(EndpointGroup group, Duration queueTimeout, BiConsumer<Channel, FrontendHandler> dispatch,
+    WaitingClients(EndpointGroup group, LongSupplier queueTimeoutNanos, BiConsumer<Channel, FrontendHandler> dispatch,
             FrontendMetrics metrics) {
         this.group = group;
-        this.timeoutNanos = queueTimeout.toNanos();
+        this.timeoutNanos = queueTimeoutNanos;
         this.dispatch = dispatch;
         this.metrics = metrics;
     }
@@ -73,14 +74,15 @@ final class WaitingClients {
         if (group.eligible().isEmpty() && outage.compareAndSet(false, true)) {
             outageSince.set(System.nanoTime());
             log.error("no endpoint is eligible (none UP and ready): new clients wait up to {} ms for one (queue-timeout),"
-                    + " then are closed", TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+                    + " then are closed", TimeUnit.NANOSECONDS.toMillis(timeoutNanos.getAsLong()));
         }
         long now = System.nanoTime();
-        if (timeoutNanos == 0 || (pair.waitDeadline() != 0 && now - pair.waitDeadline() >= 0)) {
+        long timeout = timeoutNanos.getAsLong();
+        if (timeout == 0 || (pair.waitDeadline() != 0 && now - pair.waitDeadline() >= 0)) {
             return false;
         }
         if (pair.waitDeadline() == 0) {
-            pair.waitUntil(now + timeoutNanos);
+            pair.waitUntil(now + timeout);
         }
         LoopQueue queue = queues.get();
         queue.clients.add(pair);
@@ -130,7 +132,7 @@ final class WaitingClients {
         long held = expiredLog.tryLog();
         if (held >= 0) {
             log.warn("{}: no endpoint within queue-timeout ({} ms), closing the client ({} more closed since the last such line)",
-                    client, TimeUnit.NANOSECONDS.toMillis(timeoutNanos), held);
+                    client, TimeUnit.NANOSECONDS.toMillis(timeoutNanos.getAsLong()), held);
         }
         client.close();
     }

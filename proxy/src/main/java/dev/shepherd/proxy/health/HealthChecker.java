@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HealthChecker implements EndpointCheck {
 
     private final Endpoint endpoint;
-    private final HealthCheckSettings settings;
-    private final HealthProbe probe;
+    private HealthCheckSettings settings; // guarded by this object's lock, as below
+    private HealthProbe probe;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService pool;
     private final HealthVerdicts owner;
@@ -57,6 +57,19 @@ public final class HealthChecker implements EndpointCheck {
     synchronized void start() {
         // The first check soon, but not at the same moment as every other endpoint's.
         scheduleIn(ThreadLocalRandom.current().nextLong(Math.max(1, settings.fastInterval().toNanos())));
+    }
+
+    /**
+     * Checks by {@code next} from now on (a config reload): the verdict and the streak so far stay,
+     * and the next check runs at once.
+     */
+    synchronized void reconfigure(HealthCheckSettings next, HealthProbe nextProbe) {
+        settings = next;
+        probe = nextProbe;
+        streak.limits(next.rise(), next.fall());
+        if (!closed && !checking) {
+            scheduleIn(0);
+        }
     }
 
     public Endpoint endpoint() {
@@ -149,9 +162,15 @@ public final class HealthChecker implements EndpointCheck {
     }
 
     private void check() {
+        HealthProbe probe;
+        int timeoutMillis;
+        synchronized (this) {
+            probe = this.probe;
+            timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
+        }
         CheckResult result;
         try {
-            result = probe.check(endpoint, (int) Math.max(1, settings.timeout().toMillis()));
+            result = probe.check(endpoint, timeoutMillis);
         } catch (RuntimeException | Error e) {
             // Whatever went wrong, the chain goes on: a probe that throws is a failed check.
             result = CheckResult.failed("the check itself failed: " + e);

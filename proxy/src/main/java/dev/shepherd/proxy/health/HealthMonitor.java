@@ -17,8 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * (passive health) routed to the endpoint's checker.
  */
 public final class HealthMonitor implements EndpointChecks, PassiveHealth, AutoCloseable {
-    private final HealthCheckSettings settings;
-    private final HealthProbe probe;
+    private volatile HealthCheckSettings settings;
+    private volatile HealthProbe probe;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("shepherd-health", true));
     private final ExecutorService pool = Executors.newCachedThreadPool(new DefaultThreadFactory("shepherd-health-check", true));
     private final Map<Endpoint, HealthChecker> checkers = new ConcurrentHashMap<>();
@@ -35,7 +35,7 @@ public final class HealthMonitor implements EndpointChecks, PassiveHealth, AutoC
 
     /** Starts checking {@code endpoint} for its {@code owner}; closing the returned checker stops it. */
     @Override
-    public HealthChecker watch(Endpoint endpoint, HealthVerdicts owner) {
+    public synchronized HealthChecker watch(Endpoint endpoint, HealthVerdicts owner) {
         HealthChecker[] self = new HealthChecker[1];
         HealthChecker checker = new HealthChecker(endpoint, settings, probe, scheduler, pool, owner,
                 () -> checkers.remove(endpoint, self[0]));
@@ -46,6 +46,13 @@ public final class HealthMonitor implements EndpointChecks, PassiveHealth, AutoC
         }
         checker.start();
         return checker;
+    }
+
+    /** A config reload's {@code health-check}: every endpoint is checked by it from its next check on, which runs at once. */
+    public synchronized void reconfigure(HealthCheckSettings next) {
+        settings = next;
+        probe = HealthProbe.of(next);
+        checkers.values().forEach(checker -> checker.reconfigure(next, probe));
     }
 
     @Override

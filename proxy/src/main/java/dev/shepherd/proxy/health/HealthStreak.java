@@ -6,8 +6,8 @@ package dev.shepherd.proxy.health;
  * as not yet healthy. Not thread-safe: one checker feeds it.
  */
 final class HealthStreak {
-    private final int rise;
-    private final int fall;
+    private int rise;
+    private int fall;
     private boolean healthy;
     private int passes;
     private int failures;
@@ -35,6 +35,12 @@ final class HealthStreak {
             }
         }
         return false;
+    }
+
+    /** New thresholds (a config reload); the verdict and the streak so far stay. */
+    void limits(int rise, int fall) {
+        this.rise = rise;
+        this.fall = fall;
     }
 
     /** Unhealthy now, whatever the streak (passive health's error-limit): {@code rise} passes bring it back. */

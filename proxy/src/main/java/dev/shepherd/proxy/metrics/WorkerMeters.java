@@ -2,6 +2,7 @@ package dev.shepherd.proxy.metrics;
 
 import dev.shepherd.proxy.supervisor.ExitCause;
 import dev.shepherd.proxy.supervisor.ProcStats;
+import dev.shepherd.proxy.supervisor.ReplacementCause;
 import dev.shepherd.proxy.supervisor.WorkerStatus;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -63,6 +64,13 @@ final class WorkerMeters implements MeterBinder {
                     .description("Respawns of the worker slot, by the cause of the exit before each")
                     .tags(tags).tag("cause", kind.tag()).register(registry));
         }
+        for (ReplacementCause cause : ReplacementCause.values()) {
+            AtomicLong count = new AtomicLong();
+            s.replacements.put(cause, count);
+            s.meters.add(FunctionCounter.builder("shepherd.worker.replacements", count, AtomicLong::get)
+                    .description("Rolling replacements of the worker the edge made by itself, by cause")
+                    .tags(tags).tag("cause", cause.tag()).register(registry));
+        }
         s.meters.add(Gauge.builder("shepherd.worker.uptime", s.uptimeSeconds, AtomicReference::get)
                 .description("How long the worker's process has run").baseUnit("seconds").tags(tags).register(registry));
         s.meters.add(Gauge.builder("shepherd.worker.memory.resident", s.rssBytes, AtomicReference::get)
@@ -76,12 +84,14 @@ final class WorkerMeters implements MeterBinder {
     private static final class Series {
         final List<Meter> meters = new ArrayList<>();
         final Map<ExitCause.Kind, AtomicLong> restarts = new HashMap<>();
+        final Map<ReplacementCause, AtomicLong> replacements = new HashMap<>();
         final AtomicReference<Double> uptimeSeconds = new AtomicReference<>(0.0);
         final AtomicReference<Double> rssBytes = new AtomicReference<>(0.0);
         final AtomicReference<Double> cpuSeconds = new AtomicReference<>(0.0);
 
         void update(WorkerStatus worker) {
             restarts.forEach((kind, count) -> count.set(worker.restartsByCause().getOrDefault(kind, 0)));
+            replacements.forEach((cause, count) -> count.set(worker.replacementsByCause().getOrDefault(cause, 0)));
             uptimeSeconds.set(worker.uptime().toMillis() / 1000.0);
             ProcStats stats = worker.pid().isPresent() ? ProcStats.of(worker.pid().getAsLong()).orElse(null) : null;
             rssBytes.set(stats == null ? 0.0 : stats.rssBytes());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -23,13 +24,25 @@ import java.util.stream.Stream;
  */
 public final class Operations {
     private final WorkerSupervisor supervisor; // null without managed workers
-    private final List<StaticBackend> backends;
+    private final StaticBackends backends;
     private final EndpointGroup group;
+    private final Supplier<CompletableFuture<ConfigReloaded>> configReload;
 
-    public Operations(WorkerSupervisor supervisor, List<StaticBackend> backends, EndpointGroup group) {
+    /** @param configReload re-reads the config file and applies what changed (SIGHUP, {@code POST /config/reload}) */
+    public Operations(WorkerSupervisor supervisor, StaticBackends backends, EndpointGroup group,
+            Supplier<CompletableFuture<ConfigReloaded>> configReload) {
         this.supervisor = supervisor;
-        this.backends = List.copyOf(backends);
+        this.backends = backends;
         this.group = group;
+        this.configReload = configReload;
+    }
+
+    /**
+     * Re-reads the config file and applies what changed without dropping a connection; fails with
+     * the file's one-line error, the running settings kept, when it is not valid.
+     */
+    public CompletableFuture<ConfigReloaded> reloadConfig() {
+        return configReload.get();
     }
 
     /** Every worker instance and static endpoint as it is now; never blocks. */
@@ -111,12 +124,12 @@ public final class Operations {
     }
 
     private Optional<StaticBackend> backend(String id) {
-        return backends.stream().filter(b -> b.endpoint().id().equals(id)).findFirst();
+        return backends.find(id);
     }
 
     private <T> CompletableFuture<T> unknownEndpoint(String id) {
         List<String> known = Stream.concat(workers().map(WorkerStatus::id).distinct(),
-                backends.stream().map(b -> b.endpoint().id())).toList();
+                backends.all().stream().map(b -> b.endpoint().id())).toList();
         return CompletableFuture.failedFuture(new IllegalArgumentException(
                 "no such endpoint; the endpoints are " + String.join(", ", known)));
     }

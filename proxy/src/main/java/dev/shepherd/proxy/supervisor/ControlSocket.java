@@ -1,28 +1,40 @@
 package dev.shepherd.proxy.supervisor;
 
+import dev.shepherd.proxy.logging.LogLimiter;
 import dev.shepherd.worker.protocol.Frame;
 import dev.shepherd.worker.protocol.FrameReader;
 import dev.shepherd.worker.protocol.FrameWriter;
 import dev.shepherd.worker.protocol.MalformedFrameException;
 import dev.shepherd.worker.protocol.SocketStreams;
+import dev.shepherd.worker.protocol.WorkerEnv;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervisor's end of one worker's control channel: a Unix-domain socket that accepts one
- * connection (the worker's), then unlinks its path, and a thread that reads the worker's frames.
- * A worker that breaks the protocol is reported once; what it sends after that is dropped unread.
+ * The supervisor's end of one worker's control channel: a Unix-domain socket (in a directory only
+ * the edge's user may open) that accepts the one connection whose first frame is {@code hello}
+ * with the instance's secret, then unlinks its path, and a thread that reads the worker's frames.
+ * A connection without the secret is closed and logged (rate-limited), and the socket waits on. A
+ * worker that breaks the protocol is reported once; what it sends after that is dropped unread.
  */
 final class ControlSocket implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlSocket.class);
@@ -45,24 +57,35 @@ final class ControlSocket implements AutoCloseable {
 
     /** The frames a worker may send. */
     private static final Set<Frame.Type> FROM_WORKERS = EnumSet.of(Frame.Type.READY, Frame.Type.HEARTBEAT,
-            Frame.Type.MESSAGE, Frame.Type.STOPPING);
+            Frame.Type.MESSAGE, Frame.Type.STOPPING, Frame.Type.REPLACE, Frame.Type.DRAIN, Frame.Type.UNDRAIN, Frame.Type.WEIGHT);
+
+    /** How long a connection has to say hello. */
+    static final Duration HELLO_TIMEOUT = Duration.ofSeconds(2);
+    private static final ScheduledExecutorService HELLO_TIMER = Executors.newSingleThreadScheduledExecutor(
+            new DefaultThreadFactory("shepherd-control-hello", true));
 
     private final String workerId;
     private final Path path;
+    private final byte[] secret;
+    private final LogLimiter refusedLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
     private final ServerSocketChannel server;
     private volatile SocketChannel channel;
     private volatile FrameWriter writer;
     private volatile long lastFrameNanos;
     private volatile boolean closed;
 
-    private ControlSocket(String workerId, Path path, ServerSocketChannel server) {
+    private ControlSocket(String workerId, Path path, String secret, ServerSocketChannel server) {
         this.workerId = workerId;
         this.path = path;
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.server = server;
     }
 
-    /** Binds {@code path}; {@link #start} then waits for the worker on a daemon thread. */
-    static ControlSocket bind(String workerId, Path path) throws IOException {
+    /**
+     * Binds {@code path}; {@link #start} then waits for the worker, whose hello must carry
+     * {@code secret}, on a daemon thread.
+     */
+    static ControlSocket bind(String workerId, Path path, String secret) throws IOException {
         Files.deleteIfExists(path);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -71,7 +94,7 @@ final class ControlSocket implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new ControlSocket(workerId, path, server);
+        return new ControlSocket(workerId, path, secret, server);
     }
 
     Path path() {
@@ -121,7 +144,24 @@ final class ControlSocket implements AutoCloseable {
 
     private void run(Handler handler) {
         try {
-            SocketChannel accepted = server.accept();
+            SocketChannel accepted;
+            FrameReader reader;
+            while (true) {
+                SocketChannel candidate = server.accept();
+                FrameReader candidateReader = new FrameReader(SocketStreams.in(candidate));
+                String refused = refusal(candidate, candidateReader);
+                if (refused == null) {
+                    accepted = candidate;
+                    reader = candidateReader;
+                    break;
+                }
+                closeQuietly(candidate);
+                long held = refusedLog.tryLog();
+                if (held >= 0) {
+                    log.warn("worker {}: a connection to its control socket was closed: {} ({} more since the last such line)",
+                            workerId, refused, held);
+                }
+            }
             channel = accepted;
             closeQuietly(server);
             unlink(); // one worker per socket: nobody else can connect now
@@ -132,7 +172,7 @@ final class ControlSocket implements AutoCloseable {
                 return;
             }
             handler.onConnected();
-            read(accepted, handler);
+            read(accepted, reader, handler);
         } catch (IOException e) {
             if (!closed) {
                 log.debug("worker {}: control channel: {}", workerId, e.toString());
@@ -141,8 +181,32 @@ final class ControlSocket implements AutoCloseable {
         handler.onClosed();
     }
 
-    private void read(SocketChannel accepted, Handler handler) throws IOException {
-        FrameReader reader = new FrameReader(SocketStreams.in(accepted));
+    /** Null when the connection's first frame is hello with the instance's secret; else why it is refused. */
+    private String refusal(SocketChannel candidate, FrameReader reader) {
+        ScheduledFuture<?> timeout = HELLO_TIMER.schedule(() -> closeQuietly(candidate), HELLO_TIMEOUT.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            Frame first = reader.next();
+            if (first == null) {
+                return "it closed without a hello";
+            }
+            if (first.type() != Frame.Type.HELLO) {
+                return "its first frame was '" + first.type().name().toLowerCase(Locale.ROOT) + "', not hello";
+            }
+            if (!MessageDigest.isEqual(first.payload().getBytes(StandardCharsets.UTF_8), secret)) {
+                return "its hello did not carry the instance's secret (" + WorkerEnv.CONTROL_SECRET + ")";
+            }
+            return null;
+        } catch (MalformedFrameException e) {
+            return "a malformed first frame: " + e.getMessage();
+        } catch (IOException e) {
+            return "no hello within " + HELLO_TIMEOUT.toMillis() + " ms";
+        } finally {
+            timeout.cancel(false);
+        }
+    }
+
+    private void read(SocketChannel accepted, FrameReader reader, Handler handler) throws IOException {
         while (true) {
             Frame frame;
             try {

@@ -23,4 +23,18 @@ record SlotContext(
         Path socketDir,
         WorkerPorts ports,
         Executor messages,
-        BiConsumer<String, String> messageHandler) {}
+        BiConsumer<String, String> messageHandler,
+        ReplacementQueue replacements) {
+
+    /** Where a slot's serving instance that should be replaced waits its turn: one at a time for the fleet. */
+    @FunctionalInterface
+    interface ReplacementQueue {
+        void wanted(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish);
+    }
+
+    /** The same context for instances started by {@code next} (a config reload). */
+    SlotContext with(WorkerSettings next, ProcessStarter nextStarter) {
+        return new SlotContext(next, WorkerCommand.of(next.command()), group, checks, loop, blocking, nextStarter, socketDir,
+                ports, messages, messageHandler, replacements);
+    }
+}

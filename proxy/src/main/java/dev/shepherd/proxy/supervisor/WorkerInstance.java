@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.supervisor;
 
+import dev.shepherd.proxy.config.WorkerProtocol;
 import dev.shepherd.proxy.endpoint.AdminState;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
@@ -10,10 +11,13 @@ import dev.shepherd.proxy.logging.LogLimiter;
 import dev.shepherd.worker.protocol.Frame;
 import dev.shepherd.worker.protocol.WorkerEnv;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,14 +49,20 @@ final class WorkerInstance {
      */
     record Exit(long pid, int code, ExitCause cause, Duration uptime, Duration upFor, boolean planned) {}
 
+    /** Why this instance should be replaced the rolling way, and the words for the log. */
+    record Wish(ReplacementCause cause, String reason) {}
+
+    /** Memory samples in a row above {@code workers.max-memory} that make an instance replaced. */
+    static final int MEMORY_SAMPLES = 3;
+    private static final SecureRandom SECRETS = new SecureRandom();
+
     private final String id;
     private final int port;
     private final int generation;
     private final SlotContext context;
-    private final AdminState admin;
     private final boolean slowStart;
     private final CompletableFuture<Void> up = new CompletableFuture<>();
-    private final CompletableFuture<String> replacementWanted = new CompletableFuture<>();
+    private final CompletableFuture<Wish> replacementWanted = new CompletableFuture<>();
     /** Every log line this instance can cause (its output, its messages) within one budget. */
     private final LogLimiter logBudget = new LogLimiter(LOG_LINES_PER_SECOND, 1, TimeUnit.SECONDS, System::nanoTime);
     private final CompletableFuture<Exit> exited = new CompletableFuture<>();
@@ -71,6 +81,13 @@ final class WorkerInstance {
     private SupervisorLoop.Scheduled readyTimer = SupervisorLoop.Scheduled.NONE;
     private SupervisorLoop.Scheduled unhealthyTimer = SupervisorLoop.Scheduled.NONE;
     private SupervisorLoop.Scheduled rampTimer = SupervisorLoop.Scheduled.NONE;
+    private AdminState slotAdmin; // the operator's word, through the slot
+    private boolean selfDrained; // the worker asked to be drained
+    private int rampStep = RAMP_STEPS; // slow start: tenths of a full share
+    private int askedWeight = EndpointGroup.Member.FULL_WEIGHT; // the worker's own word on its share
+    private int samplesOverMemory;
+    /** What this instance's hello must carry: only its own environment has it. */
+    private final String secret = newSecret();
 
     /**
      * @param admin the slot's admin state, which a new instance starts in
@@ -81,7 +98,8 @@ final class WorkerInstance {
         this.port = port;
         this.generation = generation;
         this.context = context;
-        this.admin = admin;
+
+        this.slotAdmin = admin;
         this.slowStart = slowStart && !context.settings().slowStart().isZero();
     }
 
@@ -89,16 +107,50 @@ final class WorkerInstance {
         return port;
     }
 
+    private static String newSecret() {
+        byte[] bytes = new byte[16];
+        SECRETS.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
     EndpointState state() {
         return state;
     }
 
     /**
-     * Completes, with the reason, when this instance should be replaced the rolling way (its
-     * replacement UP first): it broke the control protocol.
+     * Completes, with the cause and reason, when this instance should be replaced the rolling way
+     * (its replacement UP first): it broke the control protocol, asked for it, or stayed over the
+     * memory cap. The first wish counts; later ones are logged and dropped.
      */
-    CompletableFuture<String> replacementWanted() {
+    CompletableFuture<Wish> replacementWanted() {
         return replacementWanted;
+    }
+
+    private void wish(ReplacementCause cause, String reason) {
+        if (!replacementWanted.complete(new Wish(cause, reason))) {
+            log.info("worker {}: {} ({}); a replacement is already wanted", id, reason, cause.tag());
+        }
+    }
+
+    /**
+     * One memory sample (on the loop, every few seconds): {@link #MEMORY_SAMPLES} in a row with the
+     * process's resident memory above {@code cap} bytes make it wanted replaced, cause memory.
+     *
+     * @param residentBytes the resident memory of a pid, or -1 when it cannot be read
+     */
+    void checkMemory(long cap, LongUnaryOperator residentBytes) {
+        if (process == null || state != EndpointState.UP || stop != null || replacementWanted.isDone()) {
+            samplesOverMemory = 0;
+            return;
+        }
+        long resident = residentBytes.applyAsLong(process.pid());
+        samplesOverMemory = resident > cap ? samplesOverMemory + 1 : 0;
+        if (samplesOverMemory >= MEMORY_SAMPLES) {
+            log.warn("{}: resident memory {} MiB over workers.max-memory {} MiB in {} samples in a row; replacing it",
+                    name(), resident >> 20, cap >> 20, MEMORY_SAMPLES);
+            wish(ReplacementCause.MEMORY, "resident memory " + (resident >> 20) + " MiB over workers.max-memory "
+                    + (cap >> 20) + " MiB");
+        }
     }
 
     CompletableFuture<Void> up() {
@@ -110,7 +162,8 @@ final class WorkerInstance {
     }
 
     /** The status row of this instance. */
-    WorkerStatus status(int restarts, Map<ExitCause.Kind, Integer> restartsByCause, ExitCause lastExit) {
+    WorkerStatus status(int restarts, Map<ExitCause.Kind, Integer> restartsByCause,
+            Map<ReplacementCause, Integer> replacementsByCause, ExitCause lastExit) {
         EndpointState shown = state;
         if (stop != null && state != EndpointState.STOPPED) {
             shown = member.state() == EndpointState.STOPPING ? EndpointState.STOPPING : EndpointState.DRAINING;
@@ -121,7 +174,7 @@ final class WorkerInstance {
                 member == null ? "not checked yet" : member.health(),
                 member == null ? 0 : member.weight(),
                 member == null ? 0 : member.activeConnections(), member == null ? 0 : member.totalConnections(),
-                restarts, restartsByCause, process == null ? Duration.ZERO : process.uptime(context.loop().nanoTime()),
+                restarts, restartsByCause, replacementsByCause, process == null ? Duration.ZERO : process.uptime(context.loop().nanoTime()),
                 lastExit);
     }
 
@@ -129,7 +182,7 @@ final class WorkerInstance {
     void start() {
         ControlSocket control;
         try {
-            control = ControlSocket.bind(id, context.socketDir().resolve("worker-" + id + "-" + generation + ".sock"));
+            control = ControlSocket.bind(id, context.socketDir().resolve("worker-" + id + "-" + generation + ".sock"), secret);
         } catch (IOException e) {
             failedStart(ExitCause.startFailed("cannot create its control socket: " + e.getMessage()));
             return;
@@ -145,7 +198,7 @@ final class WorkerInstance {
         }
         process = new WorkerProcess(started, control, context.loop().nanoTime());
         member = context.group().add(new Endpoint(id, "127.0.0.1", port), "worker");
-        member.setAdminState(admin);
+        applyAdminState();
         log.info("worker {} started: pid {}, port {}", id, process.pid(), port);
         OutputPump.start(id, started.pid(), "out", started.getInputStream(), logBudget);
         OutputPump.start(id, started.pid(), "err", started.getErrorStream(), logBudget);
@@ -175,10 +228,41 @@ final class WorkerInstance {
         }
     }
 
-    /** Admin state, as an operator sets it; an instance being stopped stays drained. */
+    /** Admin state, as an operator sets it; an instance being stopped, or drained at its own request, stays drained. */
     void setAdminState(AdminState wanted) {
+        slotAdmin = wanted;
+        applyAdminState();
+    }
+
+    private void applyAdminState() {
         if (member != null && stop == null) {
-            member.setAdminState(wanted);
+            member.setAdminState(selfDrained ? AdminState.DRAIN : slotAdmin);
+        }
+    }
+
+    /** The worker asked to be drained ({@code requestDrain}) or made ready again ({@code requestReady}). On the loop. */
+    private void drainAsked(boolean drain) {
+        if (selfDrained == drain) {
+            return;
+        }
+        selfDrained = drain;
+        applyAdminState();
+        log.info("{} asked to be {}", name(), drain ? "drained: out of rotation, its open connections go on"
+                : "ready again: " + (slotAdmin == AdminState.READY ? "in rotation while healthy" : "still drained by an operator"));
+    }
+
+    /** The worker set its own share ({@code setWeight}); slow start scales it while it ramps. On the loop. */
+    private void weightAsked(int weight) {
+        if (askedWeight != weight) {
+            log.info("{} set its weight to {}{}", name(), weight, weight == 0 ? ": no new connections" : "");
+        }
+        askedWeight = weight;
+        applyWeight();
+    }
+
+    private void applyWeight() {
+        if (member != null) {
+            member.setWeight(askedWeight * rampStep / RAMP_STEPS);
         }
     }
 
@@ -220,17 +304,29 @@ final class WorkerInstance {
         context.settings().env().forEach((name, value) -> env.put(name, WorkerCommand.expand(value, id, port)));
         env.put(WorkerEnv.ID, id);
         env.put(WorkerEnv.PORT, Integer.toString(port));
-        env.put(WorkerEnv.CONTROL_SOCKET, control.path().toString());
+        if (context.settings().protocol() != WorkerProtocol.NONE) {
+            env.put(WorkerEnv.CONTROL_SOCKET, control.path().toString());
+            env.put(WorkerEnv.CONTROL_SECRET, secret);
+        }
         env.put(WorkerEnv.HEARTBEAT_INTERVAL, Long.toString(context.settings().heartbeat().interval().toMillis()));
         return env;
     }
 
-    /** UP needs both keys: `ready` (or no control channel at all) and passing health checks. */
+    /** Whether this instance must say ready to be admitted: {@code workers.protocol}, or for auto, the demo or an open channel. */
+    private boolean speaksProtocol() {
+        return switch (context.settings().protocol()) {
+            case RUNTIME -> true;
+            case NONE -> false;
+            case AUTO -> !context.command().fromSettings() || process.control().connected();
+        };
+    }
+
+    /** UP needs both keys: `ready` (or a worker that does not speak the protocol) and passing health checks. */
     private void admitIfReady() {
         if (state != EndpointState.STARTING || !healthy || stop != null || killCause != null) {
             return;
         }
-        boolean linksRuntime = process.control().connected();
+        boolean linksRuntime = speaksProtocol();
         if (linksRuntime && !saidReady) {
             return;
         }
@@ -250,7 +346,8 @@ final class WorkerInstance {
 
     /** Slow start: step {@code step} of {@link #RAMP_STEPS}, a weight of step tenths of a full one. */
     private void rampWeight(int step) {
-        member.setWeight(EndpointGroup.Member.FULL_WEIGHT * step / RAMP_STEPS);
+        rampStep = step;
+        applyWeight();
         if (step < RAMP_STEPS) {
             rampTimer = context.loop().schedule(context.settings().slowStart().dividedBy(RAMP_STEPS),
                     () -> rampWeight(step + 1));
@@ -288,7 +385,9 @@ final class WorkerInstance {
     private void notReadyInTime(Duration readyTimeout) {
         if (state == EndpointState.STARTING && killCause == null) {
             log.warn("{} was not UP within {} ms ({}; health checks: {}); killing it", name(), readyTimeout.toMillis(),
-                    process.control().connected() ? (saidReady ? "it said ready" : "it did not say ready") : "no control channel",
+                    process.control().connected() ? (saidReady ? "it said ready" : "it did not say ready")
+                        : speaksProtocol() ? "it never opened its control channel, and workers.protocol says it speaks it"
+                        : "no control channel",
                     lastHealth);
             WorkerProcess slow = process;
             kill(ExitCause.notReady(readyTimeout), slow::kill);
@@ -417,6 +516,13 @@ final class WorkerInstance {
                 case STOPPING -> context.loop().execute(WorkerInstance.this::stoppingByItself);
                 // On its own thread: a slow application handler must not hold up the heartbeats read here.
                 case MESSAGE -> message(frame.payload());
+                case REPLACE -> context.loop().execute(() -> {
+                    log.info("{} asks to be replaced: {}", name(), frame.payload());
+                    wish(ReplacementCause.ASKED, "asked by the worker: " + frame.payload());
+                });
+                case DRAIN -> context.loop().execute(() -> drainAsked(true));
+                case UNDRAIN -> context.loop().execute(() -> drainAsked(false));
+                case WEIGHT -> context.loop().execute(() -> weightAsked(frame.weight()));
                 case HEARTBEAT -> { } // its time is all that counts, and the socket noted it
                 default -> { } // the socket lets through only the frames a worker may send
             }
@@ -442,7 +548,7 @@ final class WorkerInstance {
         public void onBroken(String why) {
             log.warn("worker {} broke the control protocol: {}; it is replaced (its replacement admitted first) and its"
                     + " channel is no longer read", id, why);
-            replacementWanted.complete("it broke the control protocol: " + why);
+            replacementWanted.complete(new Wish(ReplacementCause.PROTOCOL, "it broke the control protocol: " + why));
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongUnaryOperator;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,8 @@ final class WorkerSlot {
 
     private final String id;
     private final int homePort;
-    private final SlotContext context;
-    private final RestartPolicy policy;
+    private SlotContext context;
+    private RestartPolicy policy;
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile WorkerInstance current;
     private WorkerInstance next; // a replacement under way
@@ -36,6 +37,7 @@ final class WorkerSlot {
     private int failedRetries;
     private long failedAtNanos;
     private final Map<ExitCause.Kind, Integer> restartsByCause = new EnumMap<>(ExitCause.Kind.class);
+    private final Map<ReplacementCause, Integer> replacementsByCause = new EnumMap<>(ReplacementCause.class);
     private int generation;
     private boolean stopWanted;
     private SupervisorLoop.Scheduled respawn = SupervisorLoop.Scheduled.NONE;
@@ -51,15 +53,31 @@ final class WorkerSlot {
         return id;
     }
 
+    /**
+     * A config reload: the instances started from now on run by {@code next}'s settings (the
+     * running ones keep theirs), and a changed {@code restart} policy starts its count afresh.
+     */
+    void reconfigure(SlotContext next) {
+        if (!next.settings().restart().equals(context.settings().restart())) {
+            policy = new RestartPolicy(next.settings().restart());
+        }
+        context = next;
+    }
+
+    /** Whether the slot has given up respawning (FAILED), waiting for failed-retry, a reload or a restart. */
+    boolean failed() {
+        return current == null && between == EndpointState.FAILED;
+    }
+
     /** The serving instance's row (or the slot's, between instances), then the replacement's. */
     List<WorkerStatus> status() {
         List<WorkerStatus> rows = new ArrayList<>(2);
-        rows.add(current != null ? current.status(restarts, restartsByCause, lastExit)
-                : WorkerStatus.between(id, homePort, between, betweenHealth(), restarts, restartsByCause, lastExit));
+        rows.add(current != null ? current.status(restarts, restartsByCause, replacementsByCause, lastExit)
+                : WorkerStatus.between(id, homePort, between, betweenHealth(), restarts, restartsByCause, replacementsByCause, lastExit));
         if (next != null) {
-            rows.add(next.status(restarts, restartsByCause, lastExit));
+            rows.add(next.status(restarts, restartsByCause, replacementsByCause, lastExit));
         }
-        retiring.forEach(old -> rows.add(old.status(restarts, restartsByCause, lastExit)));
+        retiring.forEach(old -> rows.add(old.status(restarts, restartsByCause, replacementsByCause, lastExit)));
         return rows;
     }
 
@@ -115,7 +133,7 @@ final class WorkerSlot {
             return respawnNow();
         }
         WorkerInstance old = current;
-        long oldPid = old.status(restarts, restartsByCause, lastExit).pid().orElse(-1);
+        long oldPid = old.status(restarts, restartsByCause, replacementsByCause, lastExit).pid().orElse(-1);
         int port;
         try {
             port = context.ports().takeSpare(homePort);
@@ -126,7 +144,7 @@ final class WorkerSlot {
         next = replacement;
         log.info("worker {}: replacing pid {} (port {}) with a new instance on port {}", id, oldPid, old.port(), port);
         replacement.exited().thenAccept(exit -> replacementExited(replacement, exit));
-        replaceWhenBroken(replacement);
+        replaceWhenWanted(replacement);
         replacement.start();
         return replacement.up().handle((ok, failure) -> {
             if (failure != null) {
@@ -140,7 +158,7 @@ final class WorkerSlot {
             retiring.add(old);
             old.stop().thenRun(() -> retiring.remove(old)); // completed on the loop
 
-            long newPid = replacement.status(restarts, restartsByCause, lastExit).pid().orElse(-1);
+            long newPid = replacement.status(restarts, restartsByCause, replacementsByCause, lastExit).pid().orElse(-1);
             log.info("worker {}: pid {} on port {} replaces pid {}, which is drained and stopped", id, newPid, port, oldPid);
             return new Replacement(id, oldPid, newPid, port);
         });
@@ -156,7 +174,7 @@ final class WorkerSlot {
             return new DrainStarted(0, CompletableFuture.completedFuture(null));
         }
         current.setAdminState(admin);
-        int open = current.status(restarts, restartsByCause, lastExit).activeConnections();
+        int open = current.status(restarts, restartsByCause, replacementsByCause, lastExit).activeConnections();
         log.info("worker {} DRAINING: out of rotation by request, {} open connections go on", id, open);
         return new DrainStarted(open, current.whenIdle());
     }
@@ -222,30 +240,51 @@ final class WorkerSlot {
             if (failure != null) {
                 throw new ReplacementFailedException("worker " + id + " did not come UP: " + failure.getMessage());
             }
-            return new Replacement(id, -1, spawned.status(restarts, restartsByCause, lastExit).pid().orElse(-1), spawned.port());
+            return new Replacement(id, -1, spawned.status(restarts, restartsByCause, replacementsByCause, lastExit).pid().orElse(-1), spawned.port());
         });
     }
 
     /**
-     * An instance that asks to be replaced (it broke the control protocol) is replaced the rolling
-     * way when it serves; one not UP yet, or itself a replacement, is stopped (and respawned, or the
-     * roll ends).
+     * An instance wanted replaced (it broke the control protocol, asked for it, stayed over the
+     * memory cap) is replaced the rolling way when it serves, in its turn in the fleet's queue; one
+     * not UP yet, or itself a replacement, is stopped (and respawned, or the roll ends).
      */
-    private void replaceWhenBroken(WorkerInstance instance) {
-        instance.replacementWanted().thenAccept(reason -> context.loop().execute(() -> {
+    private void replaceWhenWanted(WorkerInstance instance) {
+        instance.replacementWanted().thenAccept(wish -> context.loop().execute(() -> {
             if (stopWanted || (instance != current && instance != next)) {
                 return;
             }
             if (instance == current && next == null && instance.state() == EndpointState.UP) {
-                replace().whenComplete((done, failure) -> {
-                    if (failure != null) {
-                        log.warn("worker {}: replacing it ({}) failed: {}", id, reason, failure.getMessage());
-                    }
-                });
+                context.replacements().wanted(this, instance, wish);
             } else if (instance != current || next == null) {
                 instance.stop();
             }
         }));
+    }
+
+    /**
+     * The fleet queue's turn for a wish of {@code instance}: replaced the rolling way if it still
+     * serves (a roll or a restart may have replaced it meanwhile). Completes when that is over.
+     */
+    CompletableFuture<Void> replaceAsWished(WorkerInstance instance, WorkerInstance.Wish wish) {
+        if (stopWanted || instance != current || next != null || instance.state() != EndpointState.UP) {
+            return CompletableFuture.completedFuture(null);
+        }
+        replacementsByCause.merge(wish.cause(), 1, Integer::sum);
+        log.info("worker {}: replacing it ({}): {}", id, wish.cause().tag(), wish.reason());
+        return replace().handle((done, failure) -> {
+            if (failure != null) {
+                log.warn("worker {}: replacing it ({}) failed: {}", id, wish.cause().tag(), failure.getMessage());
+            }
+            return null;
+        });
+    }
+
+    /** One memory sample of the serving instance, against {@code cap} bytes (see {@link WorkerInstance#checkMemory}). */
+    void checkMemory(long cap, LongUnaryOperator residentBytes) {
+        if (current != null) {
+            current.checkMemory(cap, residentBytes);
+        }
     }
 
     /** A new current instance on the home port (or a spare one while an old instance holds it); null if it could not start. */
@@ -265,7 +304,7 @@ final class WorkerSlot {
         WorkerInstance instance = new WorkerInstance(id, port, ++generation, context, admin, slowStart);
         current = instance;
         instance.exited().thenAccept(exit -> currentExited(instance, exit));
-        replaceWhenBroken(instance);
+        replaceWhenWanted(instance);
         instance.start();
         return current == instance ? instance : null;
     }

@@ -16,12 +16,13 @@ import java.util.OptionalLong;
  * @param weight its share of new connections, 0..100 (slow start ramps it up)
  * @param restarts respawns of the slot since the edge started
  * @param restartsByCause the same, by the cause of the exit that led to each
+ * @param replacementsByCause the slot's rolling replacements the edge made by itself, by cause
  * @param uptime how long the process has run, zero without one
  * @param lastExit how the slot's last process ended, {@code null} if none has
  */
 public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState state, String health, int weight,
         int activeConnections, long totalConnections, int restarts, Map<ExitCause.Kind, Integer> restartsByCause,
-        Duration uptime, ExitCause lastExit) {
+        Map<ReplacementCause, Integer> replacementsByCause, Duration uptime, ExitCause lastExit) {
     public WorkerStatus {
         requireNonNull(id, "id");
         requireNonNull(pid, "pid");
@@ -29,11 +30,13 @@ public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState 
         requireNonNull(health, "health");
         requireNonNull(uptime, "uptime");
         restartsByCause = Map.copyOf(requireNonNull(restartsByCause, "restartsByCause"));
+        replacementsByCause = Map.copyOf(requireNonNull(replacementsByCause, "replacementsByCause"));
     }
 
     /** A slot with no process. */
     static WorkerStatus between(String id, int port, EndpointState state, String health, int restarts,
-            Map<ExitCause.Kind, Integer> restartsByCause, ExitCause lastExit) {
-        return new WorkerStatus(id, port, OptionalLong.empty(), state, health, 0, 0, 0, restarts, restartsByCause, Duration.ZERO, lastExit);
+            Map<ExitCause.Kind, Integer> restartsByCause, Map<ReplacementCause, Integer> replacementsByCause, ExitCause lastExit) {
+        return new WorkerStatus(id, port, OptionalLong.empty(), state, health, 0, 0, 0, restarts, restartsByCause,
+                replacementsByCause, Duration.ZERO, lastExit);
     }
 }

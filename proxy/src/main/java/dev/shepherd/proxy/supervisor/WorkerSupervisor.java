@@ -8,8 +8,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class WorkerSupervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerSupervisor.class);
 
-    private final WorkerSettings settings;
+    private volatile WorkerSettings settings; // changed on the loop
+    private final Function<Path, ProcessStarter> starters;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("shepherd-supervisor", true));
     private final ExecutorService blocking = Executors.newCachedThreadPool(new DefaultThreadFactory("shepherd-supervisor-io", true));
@@ -42,21 +46,31 @@ public final class WorkerSupervisor implements AutoCloseable {
     private final SupervisorLoop loop = SupervisorLoop.on(executor, this::publish);
     private final Path socketDir;
     private final List<WorkerSlot> slots = new CopyOnWriteArrayList<>(); // changed on the loop only
-    private final SlotContext context;
+    private SlotContext context; // changed on the loop
     private volatile List<WorkerStatus> status = List.of();
     private volatile BiConsumer<String, String> messageHandler = (id, text) -> log.info("worker {} message: {}", id, text);
     private boolean rolling; // on the loop
     private boolean scaling; // on the loop
+    private final ArrayDeque<Wished> wished = new ArrayDeque<>(); // on the loop
+    private boolean replacingAsWished; // on the loop
 
-    WorkerSupervisor(WorkerSettings settings, EndpointGroup group, EndpointChecks checks, ProcessStarter starter)
-            throws IOException {
+    /** An instance waiting its turn to be replaced. */
+    private record Wished(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish) {}
+
+    /** How often each serving worker's resident memory is read against workers.max-memory. */
+    static final Duration MEMORY_SAMPLE_INTERVAL = Duration.ofSeconds(2);
+
+    WorkerSupervisor(WorkerSettings settings, EndpointGroup group, EndpointChecks checks,
+            Function<Path, ProcessStarter> starters) throws IOException {
         this.settings = settings;
+        this.starters = starters;
+        ProcessStarter starter = starters.apply(settings.directory());
         WorkerCommand command = WorkerCommand.of(settings.command());
         // Only the edge's user may open the control sockets inside.
         this.socketDir = SocketDirs.create();
         this.context = new SlotContext(settings, command, group, checks, loop, blocking, starter, socketDir,
                 new WorkerPorts(settings.firstPort(), settings.count(), PortCheck::isFree), messages,
-                (id, text) -> messageHandler.accept(id, text));
+                (id, text) -> messageHandler.accept(id, text), this::replacementWanted);
         for (int i = 0; i < settings.count(); i++) {
             slots.add(new WorkerSlot(Integer.toString(i), settings.firstPort() + i, context));
         }
@@ -68,13 +82,65 @@ public final class WorkerSupervisor implements AutoCloseable {
     /** Creates the supervisor; {@link #spawnAll()} starts the workers. */
     public static WorkerSupervisor create(WorkerSettings settings, EndpointGroup group, EndpointChecks checks)
             throws IOException {
-        return new WorkerSupervisor(settings, group, checks, ProcessStarter.system(settings.directory()));
+        return new WorkerSupervisor(settings, group, checks, ProcessStarter::system);
     }
 
     /** Spawns every worker; returns without waiting for them to be ready. */
     public void spawnAll() {
         loop.execute(() -> slots.forEach(slot -> slot.start(false).exceptionally(notUp -> null)));
         checkHeartbeatsEvery(Duration.ofMillis(Math.min(settings.heartbeat().interval().toMillis(), 1000)));
+        sampleMemoryEvery(MEMORY_SAMPLE_INTERVAL);
+    }
+
+    /** workers.max-memory, as the last reload left it: each serving instance's resident memory, from /proc. */
+    private void sampleMemoryEvery(Duration period) {
+        loop.schedule(period, () -> {
+            long cap = settings.maxMemory();
+            if (cap > 0) {
+                slots.forEach(slot -> slot.checkMemory(cap, pid -> ProcStats.of(pid).map(ProcStats::rssBytes).orElse(-1L)));
+            }
+            sampleMemoryEvery(period);
+        });
+    }
+
+    /**
+     * The fleet's budget for the replacements the edge makes by itself (asked by a worker, over the
+     * memory cap, a broken protocol): one at a time, in the order wanted, never during a rolling
+     * restart or a scale, a slot at most once in the queue. Capacity never drops for them: each
+     * replacement is UP before its old instance drains.
+     */
+    private void replacementWanted(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish) {
+        if (wished.stream().anyMatch(w -> w.slot() == slot)) {
+            log.info("worker {}: {} ({}); already waiting its turn to be replaced", slot.id(), wish.reason(), wish.cause().tag());
+            return;
+        }
+        wished.add(new Wished(slot, instance, wish));
+        if (replacingAsWished || rolling || scaling) {
+            log.info("worker {} waits its turn to be replaced ({}): {} ahead of it", slot.id(), wish.cause().tag(),
+                    wished.size() - 1 + (replacingAsWished ? 1 : 0) + (rolling || scaling ? 1 : 0));
+        }
+        nextWished();
+    }
+
+    /** A fleet-wide change waits for the one under way: refused (409) with {@code more} after what is under way. */
+    private void refuseWhileBusy(String more) {
+        String underWay = rolling ? "a rolling restart of every worker" : scaling ? "a scale"
+                : replacingAsWished ? "a replacement the edge makes by itself (asked by a worker, or over the memory cap)" : null;
+        if (underWay != null) {
+            throw new IllegalStateException(underWay + " is under way" + more);
+        }
+    }
+
+    private void nextWished() {
+        if (replacingAsWished || rolling || scaling || wished.isEmpty()) {
+            return;
+        }
+        Wished next = wished.poll();
+        replacingAsWished = true;
+        next.slot().replaceAsWished(next.instance(), next.wish()).whenComplete((ok, failure) -> loop.execute(() -> {
+            replacingAsWished = false;
+            nextWished();
+        }));
     }
 
     private void checkHeartbeatsEvery(Duration period) {
@@ -110,9 +176,7 @@ public final class WorkerSupervisor implements AutoCloseable {
     /** Replaces worker {@code id} without lowering capacity (see {@link WorkerSlot#replace()}). */
     public CompletableFuture<Replacement> restart(String id) {
         return onLoop(() -> {
-            if (rolling || scaling) {
-                throw new IllegalStateException("a " + (rolling ? "rolling restart of every worker" : "scale") + " is under way");
-            }
+            refuseWhileBusy("");
             return slot(id).replace();
         });
     }
@@ -124,10 +188,7 @@ public final class WorkerSupervisor implements AutoCloseable {
      */
     public CompletableFuture<List<Replacement>> reload() {
         return onLoop(() -> {
-            if (rolling || scaling) {
-                throw new IllegalStateException(rolling ? "a rolling restart of every worker is already under way"
-                        : "a scale is under way");
-            }
+            refuseWhileBusy("");
             rolling = true;
             List<Replacement> done = new ArrayList<>();
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
@@ -135,7 +196,10 @@ public final class WorkerSupervisor implements AutoCloseable {
                 chain = chain.thenCompose(ignored -> onLoop(slot::replace)).thenAccept(done::add);
             }
             return chain.handle((ok, failure) -> {
-                loop.execute(() -> rolling = false);
+                loop.execute(() -> {
+                    rolling = false;
+                    nextWished();
+                });
                 if (failure != null) {
                     throw new ReplacementFailedException("rolling restart stopped after " + done.size() + " of " + slots.size()
                             + " workers: " + rootMessage(failure), failure);
@@ -143,6 +207,54 @@ public final class WorkerSupervisor implements AutoCloseable {
                 return List.copyOf(done);
             });
         });
+    }
+
+    /**
+     * A config reload's {@code workers}: instances started from now on run by {@code next}. A
+     * changed {@code command}, {@code env} or {@code directory} replaces every worker the rolling
+     * way; a changed {@code count} scales (down before the roll, up after it); otherwise the FAILED
+     * slots are started again at once. {@code first-port} must be as started. Completes when all of
+     * it is done, with what was done.
+     */
+    public CompletableFuture<String> reconfigure(WorkerSettings next) {
+        return onLoop(() -> {
+            refuseWhileBusy(": the workers keep their settings; reload again once it is done");
+            WorkerSettings was = settings;
+            if (next.firstPort() != was.firstPort()) {
+                throw new IllegalArgumentException("workers.first-port " + was.firstPort() + " stays until the edge restarts");
+            }
+            boolean roll = !(next.command().equals(was.command()) && next.env().equals(was.env())
+                    && Objects.equals(next.directory(), was.directory()));
+            settings = next;
+            context = context.with(next, starters.apply(next.directory()));
+            slots.forEach(slot -> slot.reconfigure(context));
+            int from = slots.size();
+            int count = next.count();
+            CompletableFuture<String> done = CompletableFuture.completedFuture("");
+            if (count < from) {
+                done = done.thenCompose(ignored -> scale(count)).thenApply(scaled -> "scaled from " + from + " to " + count);
+            }
+            if (roll) {
+                done = done.thenCompose(before -> reload().thenApply(replaced -> join(before,
+                        "replaced " + replaced.size() + " workers, one at a time")));
+            } else {
+                List<CompletableFuture<Replacement>> revived = slots.stream().filter(WorkerSlot::failed)
+                        .map(WorkerSlot::replace).toList();
+                if (!revived.isEmpty()) {
+                    log.info("config reload: starting the {} FAILED workers again", revived.size());
+                    done = done.thenApply(before -> join(before, "started " + revived.size() + " FAILED workers again"));
+                }
+            }
+            if (count > from) {
+                done = done.thenCompose(before -> scale(count).thenApply(scaled -> join(before,
+                        "scaled from " + from + " to " + count)));
+            }
+            return done;
+        });
+    }
+
+    private static String join(String before, String then) {
+        return before.isEmpty() ? then : before + ", then " + then;
     }
 
     /**
@@ -156,9 +268,7 @@ public final class WorkerSupervisor implements AutoCloseable {
                 throw new ScaleOutOfRangeException("count must be in 0.." + (65535 - settings.firstPort() + 1)
                         + " (workers listen on first-port " + settings.firstPort() + " + id)");
             }
-            if (rolling || scaling) {
-                throw new IllegalStateException("a " + (rolling ? "rolling restart" : "scale") + " is under way");
-            }
+            refuseWhileBusy("");
             int from = slots.size();
             List<CompletableFuture<?>> changes = new ArrayList<>();
             if (count > from) {
@@ -178,6 +288,7 @@ public final class WorkerSupervisor implements AutoCloseable {
             return CompletableFuture.allOf(changes.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
                 loop.execute(() -> {
                     scaling = false;
+                    nextWished();
                     if (count < from) {
                         context.ports().resize(count);
                     }

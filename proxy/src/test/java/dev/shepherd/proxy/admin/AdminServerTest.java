@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigException;
 import dev.shepherd.proxy.config.AdminSettings;
 import dev.shepherd.proxy.config.ListenSpec;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.StaticBackend;
+import dev.shepherd.proxy.health.RecordedChecks;
+import dev.shepherd.proxy.operations.StaticBackends;
 import dev.shepherd.proxy.operations.Operations;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,8 +32,10 @@ import org.junit.jupiter.api.Test;
 /** The admin API over real HTTP, in front of two static endpoints (workers: the it-tests). */
 class AdminServerTest {
     private final EndpointGroup group = new EndpointGroup();
-    private final StaticBackend a = new StaticBackend(group, Endpoint.parse("127.0.0.1:9001"));
-    private final StaticBackend b = new StaticBackend(group, Endpoint.parse("127.0.0.1:9002"));
+    private final StaticBackends backends = new StaticBackends(group, new RecordedChecks(),
+            List.of(Endpoint.parse("127.0.0.1:9001"), Endpoint.parse("127.0.0.1:9002")));
+    private final StaticBackend a = backends.all().get(0);
+    private final StaticBackend b = backends.all().get(1);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private AdminServer server;
@@ -44,7 +50,8 @@ class AdminServerTest {
         a.healthChanged(true, "2 health checks passed");
         b.healthChanged(true, "2 health checks passed");
         server = new AdminServer(new AdminSettings(new ListenSpec("127.0.0.1", 0), token),
-                new Operations(null, List.of(a, b), group), () -> Map.of("listen", "127.0.0.1:8080"),
+                new Operations(null, backends, group, () -> CompletableFuture.failedFuture(
+                        new ConfigException.Generic("shepherd.conf: 7: Invalid value at 'shepherd.balance': no such balance"))), () -> Map.of("listen", "127.0.0.1:8080"),
                 () -> "shepherd_test_total 1.0\n", Duration.ofSeconds(1));
         port = server.start().getPort();
     }
@@ -112,7 +119,9 @@ class AdminServerTest {
         assertThat(post("/workers/0/restart", null).statusCode()).isEqualTo(404);
         assertThat(post("/scale?count=many", null).statusCode()).isEqualTo(400);
         assertThat(post("/scale?count=3", null).statusCode()).as("no workers to scale").isEqualTo(409);
-        assertThat(post("/config/reload", null).statusCode()).as("not built: said so").isEqualTo(501);
+        HttpResponse<String> brokenFile = post("/config/reload", null);
+        assertThat(brokenFile.statusCode()).as("a config file that does not validate").isEqualTo(422);
+        assertThat(brokenFile.body()).contains("the running settings stay: shepherd.conf: 7: Invalid value at 'shepherd.balance'");
     }
 
     @Test

@@ -145,7 +145,8 @@ class LimitsTest {
         return proxy.registry.get("shepherd.connections.limited").tag("limit", limit).counter().count();
     }
 
-    private static void assertEchoes(Socket client, char c) throws IOException {
+    /** Writes {@code c} and reads it back: the pair relays. */
+    static void assertEchoes(Socket client, char c) throws IOException {
         client.getOutputStream().write(c);
         assertThat(client.getInputStream().read()).isEqualTo(c);
     }

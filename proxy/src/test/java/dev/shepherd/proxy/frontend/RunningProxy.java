@@ -21,6 +21,7 @@ final class RunningProxy implements AutoCloseable {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final FrontendServer server;
     final int port;
+    private final List<Endpoint> endpoints;
 
     /**
      * @param settings HOCON inside {@code shepherd { }}, e.g. {@code balance = "least-connections"}
@@ -35,6 +36,7 @@ final class RunningProxy implements AutoCloseable {
 
     RunningProxy(Transport transport, String settings, List<Endpoint> endpoints, PassiveHealth passiveHealth)
             throws InterruptedException {
+        this.endpoints = List.copyOf(endpoints);
         ShepherdSettings onPortZero = TestSettings.onPortZero(settings, endpoints);
         endpoints.forEach(endpoint -> group.add(endpoint, "static").setState(EndpointState.UP));
         server = new FrontendServer(onPortZero, group, passiveHealth, registry, transport);
@@ -47,6 +49,11 @@ final class RunningProxy implements AutoCloseable {
 
     static RunningProxy inFrontOf(Transport transport, String settings, TestServer... servers) throws InterruptedException {
         return new RunningProxy(transport, settings, Arrays.stream(servers).map(TestServer::endpoint).toList());
+    }
+
+    /** A config reload that sets {@code settings}, the rest as reference.conf has it. */
+    void reload(String settings) {
+        server.apply(TestSettings.onPortZero(settings, endpoints));
     }
 
     Socket connect() throws IOException {

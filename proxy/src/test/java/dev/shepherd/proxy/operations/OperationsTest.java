@@ -8,6 +8,7 @@ import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;
 import dev.shepherd.proxy.endpoint.StaticBackend;
+import dev.shepherd.proxy.health.RecordedChecks;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -15,9 +16,11 @@ import org.junit.jupiter.api.Test;
 /** The operations API over static endpoints (workers: WorkerSlotTest, WorkerSupervisorTest). */
 class OperationsTest {
     private final EndpointGroup group = new EndpointGroup();
-    private final StaticBackend a = new StaticBackend(group, Endpoint.parse("127.0.0.1:9001"));
-    private final StaticBackend b = new StaticBackend(group, Endpoint.parse("127.0.0.1:9002"));
-    private final Operations operations = new Operations(null, List.of(a, b), group);
+    private final StaticBackends backends = new StaticBackends(group, new RecordedChecks(),
+            List.of(Endpoint.parse("127.0.0.1:9001"), Endpoint.parse("127.0.0.1:9002")));
+    private final StaticBackend a = backends.all().get(0);
+    private final StaticBackend b = backends.all().get(1);
+    private final Operations operations = new Operations(null, backends, group, () -> CompletableFuture.failedFuture(new IllegalStateException("no file")));
 
     OperationsTest() {
         a.healthChanged(true, "2 health checks passed");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shepherd.proxy.config.HeartbeatSettings;
 import dev.shepherd.proxy.config.RestartSettings;
+import dev.shepherd.proxy.config.WorkerProtocol;
 import dev.shepherd.proxy.config.WorkerSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
@@ -31,19 +32,21 @@ class WorkerSlotTest {
     private final List<FakeProcess> started = new CopyOnWriteArrayList<>();
     private final Map<Endpoint, HealthVerdicts> checked = new ConcurrentHashMap<>();
     private final WorkerSettings settings = new WorkerSettings(1, List.of("fake-worker", "--port={port}"), HOME, Map.of("APP_PORT", "{port}", "APP_NAME", "app-{id}"), null,
-            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5),
+            Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5), 0,
             new RestartSettings(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1), 3, Duration.ofMinutes(5)),
-            new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+            new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO);
     private final WorkerSlot slot;
+    private final SlotContext context;
 
     WorkerSlotTest(@TempDir Path socketDir) {
-        SlotContext context = new SlotContext(settings, WorkerCommand.of(settings.command()), group, this::watch, loop, Runnable::run,
+        context = new SlotContext(settings, WorkerCommand.of(settings.command()), group, this::watch, loop, Runnable::run,
                 (command, env) -> {
                     FakeProcess process = new FakeProcess(command, env);
                     started.add(process);
                     return process;
                 },
-                socketDir, new WorkerPorts(HOME, 1, port -> true), Runnable::run, (id, text) -> { });
+                socketDir, new WorkerPorts(HOME, 1, port -> true), Runnable::run, (id, text) -> { },
+                (wanted, instance, wish) -> wanted.replaceAsWished(instance, wish));
         slot = new WorkerSlot("0", HOME, context);
     }
 
@@ -113,6 +116,62 @@ class WorkerSlotTest {
         assertThat(slot.status().get(0).weight()).isEqualTo(10);
         loop.advance(Duration.ofSeconds(5));
         assertThat(slot.status().get(0).weight()).isEqualTo(100);
+    }
+
+    @Test
+    void aWorkerOverTheMemoryCapInThreeSamplesInARowIsReplacedTheRollingWay() {
+        startUp();
+        FakeProcess old = started.get(0);
+        long cap = 200L << 20;
+        slot.checkMemory(cap, pid -> 300L << 20);
+        slot.checkMemory(cap, pid -> 100L << 20); // below in between: the count starts again
+        slot.checkMemory(cap, pid -> 300L << 20);
+        slot.checkMemory(cap, pid -> 300L << 20);
+        loop.runDue();
+        assertThat(started).as("two samples in a row are not enough").hasSize(1);
+
+        slot.checkMemory(cap, pid -> 300L << 20);
+        loop.runDue();
+
+        assertThat(started).as("a replacement on a spare port").hasSize(2);
+        assertThat(started.get(1).port()).isEqualTo(HOME + 1);
+        assertThat(old.terminated).as("still serving until its replacement is UP").isFalse();
+        passChecks(HOME + 1);
+        assertThat(old.terminated).isTrue();
+        assertThat(group.eligible()).extracting(Endpoint::port).containsExactly(HOME + 1);
+        assertThat(slot.status().get(0).replacementsByCause()).isEqualTo(Map.of(ReplacementCause.MEMORY, 1));
+        assertThat(slot.status().get(0).restarts()).isZero();
+    }
+
+    @Test
+    void withProtocolRuntimeAWorkerWhoseChecksPassIsNotAdmittedWithoutReady() {
+        slot.reconfigure(context.with(withProtocol(WorkerProtocol.RUNTIME), context.starter()));
+        slot.start(false);
+        loop.runDue();
+        passChecks(HOME);
+        assertThat(state()).as("its port answers, but it bound before it said ready").isEqualTo(EndpointState.STARTING);
+        assertThat(group.eligible()).isEmpty();
+        assertThat(started.get(0).env).containsKeys("SHEPHERD_CONTROL_SOCKET", "SHEPHERD_CONTROL_SECRET");
+
+        loop.advance(Duration.ofSeconds(5));
+        assertThat(slot.status().get(0).lastExit().description()).isEqualTo("not UP within 5000 ms, killed");
+    }
+
+    @Test
+    void withProtocolNoneNoControlChannelIsOfferedAndPassingChecksAdmit() {
+        slot.reconfigure(context.with(withProtocol(WorkerProtocol.NONE), context.starter()));
+        slot.start(false);
+        loop.runDue();
+        assertThat(started.get(0).env).doesNotContainKeys("SHEPHERD_CONTROL_SOCKET", "SHEPHERD_CONTROL_SECRET");
+        passChecks(HOME);
+        assertThat(state()).isEqualTo(EndpointState.UP);
+    }
+
+    private WorkerSettings withProtocol(WorkerProtocol protocol) {
+        WorkerSettings s = settings;
+        return new WorkerSettings(s.count(), s.command(), s.firstPort(), s.env(), s.directory(), s.readyTimeout(), s.drainTimeout(),
+                s.stopTimeout(), s.killTimeout(), s.unhealthyRestartAfter(), s.slowStart(), s.maxMemory(), s.restart(),
+                s.heartbeat(), protocol);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.config.HeartbeatSettings;
 import dev.shepherd.proxy.config.RestartSettings;
+import dev.shepherd.proxy.config.WorkerProtocol;
 import dev.shepherd.proxy.config.WorkerSettings;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;
@@ -188,7 +189,7 @@ class WorkerSupervisorTest {
     }
 
     private void start(WorkerSettings settings) throws IOException {
-        supervisor = new WorkerSupervisor(settings, group, health, ProcessStarter.system(null));
+        supervisor = new WorkerSupervisor(settings, group, health, ProcessStarter::system);
         supervisor.spawnAll();
     }
 
@@ -208,8 +209,8 @@ class WorkerSupervisorTest {
 
     private static WorkerSettings settings(int count, List<String> command, Map<String, String> env, int firstPort) {
         return new WorkerSettings(count, command, firstPort, env, null,
-                Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5),
+                Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5), 0,
                 new RestartSettings(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
-                new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)));
+                new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO);
     }
 }

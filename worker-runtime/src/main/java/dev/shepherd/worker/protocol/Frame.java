@@ -12,26 +12,33 @@ import java.util.Locale;
  * backslash, newline and carriage return ({@code \\ \n \r}) so that any text fits on one line.
  *
  * <pre>
+ * hello SECRET          worker to supervisor, first and once: SHEPHERD_CONTROL_SECRET, which proves who connected
  * ready                 worker to supervisor: my port is bound, send me traffic
  * heartbeat             worker to supervisor: I am alive (every SHEPHERD_HEARTBEAT_INTERVAL ms)
  * message TEXT          either way: an application message
  * stopping              worker to supervisor: I was told to stop (a signal): drain me, then say shutdown
  * shutdown MILLIS       supervisor to worker: stop gracefully within MILLIS milliseconds
+ * replace REASON        worker to supervisor: start a fresh instance, admit it, then drain and stop me
+ * drain                 worker to supervisor: no new connections for me until undrain
+ * undrain               worker to supervisor: new connections again (while healthy and not drained by an operator)
+ * weight N              worker to supervisor: my share of new connections, 0..100 (0: none)
  * </pre>
  */
 public record Frame(Type type, String payload) {
     /** The most bytes one encoded frame may have, its newline not counted. */
     public static final int MAX_BYTES = 64 * 1024;
+    /** A full share of new connections, the most a {@code weight} frame may ask for. */
+    public static final int MAX_WEIGHT = 100;
 
     public enum Type {
-        READY, HEARTBEAT, MESSAGE, STOPPING, SHUTDOWN;
+        HELLO, READY, HEARTBEAT, MESSAGE, STOPPING, SHUTDOWN, REPLACE, DRAIN, UNDRAIN, WEIGHT;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
 
         boolean hasPayload() {
-            return this == MESSAGE || this == SHUTDOWN;
+            return this == HELLO || this == MESSAGE || this == SHUTDOWN || this == REPLACE || this == WEIGHT;
         }
     }
 
@@ -57,12 +64,48 @@ public record Frame(Type type, String payload) {
 
     /** @throws IllegalArgumentException when the encoded message exceeds {@link #MAX_BYTES} */
     public static Frame message(String text) {
-        Frame frame = new Frame(Type.MESSAGE, text);
+        return withinLimit(new Frame(Type.MESSAGE, text), "message");
+    }
+
+    private static Frame withinLimit(Frame frame, String what) {
         int size = frame.encode().length - 1;
         if (size > MAX_BYTES) {
-            throw new IllegalArgumentException("message is " + size + " bytes encoded; the limit is " + MAX_BYTES);
+            throw new IllegalArgumentException(what + " is " + size + " bytes encoded; the limit is " + MAX_BYTES);
         }
         return frame;
+    }
+
+    public static Frame hello(String secret) {
+        return new Frame(Type.HELLO, secret);
+    }
+
+    public static Frame drain() {
+        return new Frame(Type.DRAIN, "");
+    }
+
+    public static Frame undrain() {
+        return new Frame(Type.UNDRAIN, "");
+    }
+
+    /** @throws IllegalArgumentException when the encoded reason exceeds {@link #MAX_BYTES} */
+    public static Frame replace(String reason) {
+        return withinLimit(new Frame(Type.REPLACE, reason), "reason");
+    }
+
+    /** @throws IllegalArgumentException unless {@code weight} is in 0..100 */
+    public static Frame weight(int weight) {
+        if (weight < 0 || weight > MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight must be in 0.." + MAX_WEIGHT + ", got " + weight);
+        }
+        return new Frame(Type.WEIGHT, Integer.toString(weight));
+    }
+
+    /** The share a {@code weight} frame asks for. */
+    public int weight() {
+        if (type != Type.WEIGHT) {
+            throw new IllegalStateException(type.wireName() + " has no weight");
+        }
+        return Integer.parseInt(payload);
     }
 
     public static Frame shutdown(Duration deadline) {
@@ -104,6 +147,12 @@ public record Frame(Type type, String payload) {
         if (type == Type.SHUTDOWN) {
             if (!payload.matches("\\d{1,12}")) {
                 throw new MalformedFrameException("shutdown needs a deadline in milliseconds, got '" + payload + "'");
+            }
+            return new Frame(type, payload);
+        }
+        if (type == Type.WEIGHT) {
+            if (!payload.matches("\\d{1,3}") || Integer.parseInt(payload) > MAX_WEIGHT) {
+                throw new MalformedFrameException("weight needs a whole number in 0.." + MAX_WEIGHT + ", got '" + shorten(payload) + "'");
             }
             return new Frame(type, payload);
         }

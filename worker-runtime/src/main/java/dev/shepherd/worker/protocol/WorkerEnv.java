@@ -8,6 +8,11 @@ public final class WorkerEnv {
     public static final String PORT = "SHEPHERD_WORKER_PORT";
     /** Path of the Unix-domain socket of the worker's control channel. */
     public static final String CONTROL_SOCKET = "SHEPHERD_CONTROL_SOCKET";
+    /**
+     * The instance's secret, which its {@code hello} (the first frame on the control channel) must
+     * carry: another process that finds the socket cannot speak for the worker.
+     */
+    public static final String CONTROL_SECRET = "SHEPHERD_CONTROL_SECRET";
     /** Milliseconds between two heartbeats. */
     public static final String HEARTBEAT_INTERVAL = "SHEPHERD_HEARTBEAT_INTERVAL";
 

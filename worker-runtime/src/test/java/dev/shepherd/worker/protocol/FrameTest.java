@@ -42,6 +42,28 @@ class FrameTest {
     }
 
     @Test
+    void aWorkersRequestsSurviveTheTrip() throws Exception {
+        assertThat(wire(Frame.drain())).isEqualTo("drain\n");
+        assertThat(wire(Frame.undrain())).isEqualTo("undrain\n");
+        assertThat(Frame.decode("drain")).isEqualTo(Frame.drain());
+        assertThat(Frame.decode("undrain")).isEqualTo(Frame.undrain());
+        assertThat(wire(Frame.weight(25))).isEqualTo("weight 25\n");
+        assertThat(Frame.decode("weight 0").weight()).isZero();
+        String reason = "uncaught IllegalStateException:\nboom";
+        String line = wire(Frame.replace(reason));
+        assertThat(Frame.decode(line.substring(0, line.length() - 1))).isEqualTo(Frame.replace(reason));
+    }
+
+    @Test
+    void aWeightOutside0To100IsNeitherSentNorAccepted() {
+        assertThatThrownBy(() -> Frame.weight(101)).hasMessage("weight must be in 0..100, got 101");
+        assertThatThrownBy(() -> Frame.weight(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Frame.decode("weight 101")).hasMessage("weight needs a whole number in 0..100, got '101'");
+        assertThatThrownBy(() -> Frame.decode("weight heavy")).isInstanceOf(MalformedFrameException.class);
+        assertThatThrownBy(() -> Frame.decode("weight")).hasMessage("'weight' needs a payload");
+    }
+
+    @Test
     void malformedLinesAreRejectedWithTheReason() {
         assertThatThrownBy(() -> Frame.decode("reddy")).hasMessage("unknown frame type 'reddy'");
         assertThatThrownBy(() -> Frame.decode("")).hasMessage("unknown frame type ''");
