@@ -11,7 +11,8 @@ import java.util.List;
  * A worker that asks the edge for things when told to by a message ({@code POST
  * /workers/ID/send}): {@code replace}, {@code drain}, {@code ready}, {@code weight N}, {@code grow N}
  * (hold N MiB more of resident memory), {@code throw} (an uncaught exception in a thread of its
- * own, with {@code replaceOnUncaughtException} on). {@code /} answers its id and pid.
+ * own, with {@code replaceOnUncaughtException} on), {@code flood} (20,000 of each request, as fast
+ * as the channel takes them). {@code /} answers its id and pid.
  */
 public final class AskingWorker {
     private static final List<byte[]> HELD = new ArrayList<>();
@@ -30,6 +31,14 @@ public final class AskingWorker {
                 case "ready" -> worker.requestReady();
                 case "weight" -> worker.setWeight(Integer.parseInt(words[1]));
                 case "grow" -> grow(Integer.parseInt(words[1]));
+                case "flood" -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        worker.requestDrain();
+                        worker.requestReady();
+                        worker.setWeight(i % 2 == 0 ? 50 : 100);
+                        worker.requestReplacement("flood " + i);
+                    }
+                }
                 case "throw" -> new Thread(() -> {
                     throw new IllegalStateException("thrown on purpose in a test");
                 }, "thrower").start();

@@ -51,6 +51,25 @@ class CheckCommandIT {
     }
 
     @Test
+    void whatWouldFailAtStartIsFoundWithoutStartingAnythingAndExits1() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int held = taken.getLocalPort();
+            Path file = dir.resolve("would-fail.conf");
+            Files.writeString(file, "shepherd {\n  listen { host = \"127.0.0.1\", port = " + held + " }\n"
+                    + "  admin { host = \"0.0.0.0\", port = " + FreePort.reserve() + ", token = \"t\" }\n"
+                    + "  workers { count = 1, first-port = " + FreePort.reserve() + ", command = [\"no-such-program-x\"] }\n}\n");
+            try (JavaProcess check = JavaProcess.shepherd(List.of(), "check", "-c", file.toString())) {
+                assertThat(check.awaitExit(EXIT)).as(String.join("\n", check.lines())).isEqualTo(1);
+                assertThat(check.lines().get(0)).isEqualTo(file + ": valid settings, but the edge would not start");
+                assertThat(check.lines()).anyMatch(line -> line.startsWith("error: listen.port: 127.0.0.1:" + held
+                        + " cannot be bound: Address already in use (held by pid " + ProcessHandle.current().pid() + " ("))
+                        .anyMatch(line -> line.startsWith("error: workers.command: 'no-such-program-x' is not found on the PATH"))
+                        .anyMatch(line -> line.startsWith("warning: admin.host 0.0.0.0 is not a loopback address"));
+            }
+        }
+    }
+
+    @Test
     void aMissingFileIsNamed() throws Exception {
         try (JavaProcess check = JavaProcess.shepherd(List.of(), "check", "-c", "no/such.conf")) {
             assertThat(check.awaitExit(EXIT)).isEqualTo(2);

@@ -51,7 +51,7 @@ class HostileWorkerIT {
                         .allMatch(l -> l.contains("frame of ") && l.contains("bytes; the limit is 65536"));
                 // What went over the budget is reported by whichever of its output and its messages
                 // gets the next line in.
-                assertThat(lines).anyMatch(l -> l.contains("messages or output lines dropped")
+                assertThat(lines).anyMatch(l -> l.contains("messages, requests or output lines dropped")
                         || l.contains("not logged before this one: over its budget"));
             }
             assertThat(Files.exists(dir.resolve("hostile-1"))).isTrue();

@@ -65,6 +65,21 @@ class WorkersThatAskIT {
                 System.out.printf("uncaught: replaced and the old instance gone in %d ms%n", (System.nanoTime() - t2) / 1_000_000);
                 assertThat(after.path("replacements").path("asked").asInt()).isEqualTo(2);
 
+                long flooder = pid(admin, "1");
+                int before = edge.lines().size();
+                long floodStart = System.nanoTime();
+                admin.send("1", "flood");
+                JsonNode flooded = awaitRow(admin, "1", w -> w.path("pid").asLong() != flooder && oneRow(admin, "1"));
+                double seconds = (System.nanoTime() - floodStart) / 1e9;
+                List<String> all = edge.lines();
+                List<String> lines = all.subList(before, all.size());
+                long fromWorker1 = lines.stream().filter(l -> l.contains("worker 1")).count();
+                System.out.printf("a worker sending 80,000 requests: %d edge log lines about it in %.1f s, replaced once%n",
+                        fromWorker1, seconds);
+                assertThat(flooded.path("replacements").path("asked").asInt()).as("replaced once, however often it asked")
+                        .isEqualTo(1);
+                assertThat(fromWorker1).as("its log budget: 100 lines a second").isLessThan((long) (100 * (seconds + 1)) + 30);
+
                 load.stop();
                 System.out.printf("workers that ask: %d requests, %d failed%n", load.requests(), load.failures());
                 assertThat(load.requests()).isGreaterThan(100);

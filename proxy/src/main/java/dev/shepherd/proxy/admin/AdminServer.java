@@ -65,7 +65,7 @@ public final class AdminServer implements AutoCloseable {
         ConnectionCap cap = new ConnectionCap();
         ChannelFuture bound = new ServerBootstrap()
                 .group(group)
-                .channel(Transport.NIO.serverChannel())
+                .channelFactory(Transport.NIO.serverChannelFor(settings.listen().host()))
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel admin) {

@@ -9,7 +9,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code shepherd check -c FILE}: validates the settings without starting anything. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validate the settings, print the effective ones and exit 0; or print the error and exit 2.")
+        description = "Validate the settings and what would fail at start (ports taken, a worker program missing, a"
+                + " backend name that does not resolve), without starting anything. Exit 0: the edge would start;"
+                + " 1: it would not (each reason printed); 2: the settings are invalid (the error printed).")
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     ShepherdCommand parent;
@@ -20,10 +22,13 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ShepherdSettings settings = parent.config.load();
+        StartChecks checks = StartChecks.of(settings);
         var out = spec.commandLine().getOut();
-        out.println(parent.config.describe() + ": OK");
+        out.println(parent.config.describe() + (checks.errors().isEmpty() ? ": OK" : ": valid settings, but the edge would not start"));
         SettingsSummary.lines(settings).forEach(line -> out.println("  " + line));
+        checks.warnings().forEach(warning -> out.println("warning: " + warning));
+        checks.errors().forEach(error -> out.println("error: " + error));
         out.flush();
-        return 0;
+        return checks.errors().isEmpty() ? 0 : 1;
     }
 }

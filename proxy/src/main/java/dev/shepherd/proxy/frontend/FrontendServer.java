@@ -108,7 +108,7 @@ public final class FrontendServer implements AutoCloseable {
     public InetSocketAddress start() throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(ioGroup)
-                .channel(transport.serverChannel())
+                .channelFactory(transport.serverChannelFor(settings.listen().host()))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(listenerHandlers())
                 .childOption(ChannelOption.AUTO_READ, false)

@@ -13,6 +13,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -21,10 +22,15 @@ import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -33,10 +39,15 @@ import java.util.function.Supplier;
  * {@link MultiThreadIoEventLoopGroup}, and the channel classes that go with it.
  */
 public enum Transport {
-    EPOLL(EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel::new, EpollDatagramChannel.class),
-    IO_URING(IoUringIoHandler::newFactory, IoUringServerSocketChannel.class, IoUringSocketChannel::new,
+    EPOLL(EpollIoHandler::newFactory,
+            family -> family == null ? new EpollServerSocketChannel() : new EpollServerSocketChannel(family),
+            EpollSocketChannel::new, EpollDatagramChannel.class),
+    // Netty 4.2's io_uring server channel takes no address family.
+    IO_URING(IoUringIoHandler::newFactory, family -> new IoUringServerSocketChannel(), IoUringSocketChannel::new,
             IoUringDatagramChannel.class),
-    NIO(NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel::new, NioDatagramChannel.class);
+    NIO(NioIoHandler::newFactory,
+            family -> family == null ? new NioServerSocketChannel() : new NioServerSocketChannel(SelectorProvider.provider(), family),
+            NioSocketChannel::new, NioDatagramChannel.class);
 
     /**
      * Auto's order of preference. io_uring is the fastest by measurement (it-tests/bench/RESULTS.md,
@@ -48,11 +59,11 @@ public enum Transport {
     private static final List<Transport> PREFERENCE = List.of(EPOLL, IO_URING, NIO);
 
     private final Supplier<IoHandlerFactory> ioHandler;
-    private final Class<? extends ServerChannel> serverChannel;
+    private final Function<SocketProtocolFamily, ServerChannel> serverChannel; // null family: the transport's default
     private final ChannelFactory<? extends SocketChannel> socketChannel;
     private final Class<? extends DatagramChannel> datagramChannel;
 
-    Transport(Supplier<IoHandlerFactory> ioHandler, Class<? extends ServerChannel> serverChannel,
+    Transport(Supplier<IoHandlerFactory> ioHandler, Function<SocketProtocolFamily, ServerChannel> serverChannel,
             ChannelFactory<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
         this.ioHandler = ioHandler;
         this.serverChannel = serverChannel;
@@ -114,8 +125,17 @@ public enum Transport {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandler.get());
     }
 
-    public Class<? extends ServerChannel> serverChannel() {
-        return serverChannel;
+    /**
+     * The listening channel for {@code host}: an IP literal gets a socket of its own family, so
+     * that {@code 0.0.0.0} listens on IPv4 alone and {@code ::} on both (the kernel's dual stack);
+     * a host name, the transport's default. io_uring's channel takes no family in Netty 4.2, so on
+     * io_uring {@code 0.0.0.0} listens on IPv6 too.
+     */
+    public ChannelFactory<ServerChannel> serverChannelFor(String host) {
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
+        SocketProtocolFamily family = literal == null ? null
+                : literal instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        return () -> serverChannel.apply(family);
     }
 
     /** Makes the endpoint side of each pair: a constructor call, not Netty's reflective factory. */

@@ -126,9 +126,24 @@ final class WorkerInstance {
         return replacementWanted;
     }
 
+    /**
+     * Whether one more line this worker causes (a message, a request of its own) may be logged, within
+     * its budget; the first line after a drop says how many were dropped. Any thread.
+     */
+    private boolean withinLogBudget() {
+        long held = logBudget.tryLog();
+        if (held > 0) {
+            log.warn("worker {}: {} messages, requests or output lines dropped before this one: over {} a second", id, held,
+                    LOG_LINES_PER_SECOND);
+        }
+        return held >= 0;
+    }
+
     private void wish(ReplacementCause cause, String reason) {
         if (!replacementWanted.complete(new Wish(cause, reason))) {
-            log.info("worker {}: {} ({}); a replacement is already wanted", id, reason, cause.tag());
+            if (withinLogBudget()) {
+                log.info("worker {}: {} ({}); a replacement is already wanted", id, reason, cause.tag());
+            }
         }
     }
 
@@ -247,13 +262,15 @@ final class WorkerInstance {
         }
         selfDrained = drain;
         applyAdminState();
-        log.info("{} asked to be {}", name(), drain ? "drained: out of rotation, its open connections go on"
-                : "ready again: " + (slotAdmin == AdminState.READY ? "in rotation while healthy" : "still drained by an operator"));
+        if (withinLogBudget()) {
+            log.info("{} asked to be {}", name(), drain ? "drained: out of rotation, its open connections go on"
+                    : "ready again: " + (slotAdmin == AdminState.READY ? "in rotation while healthy" : "still drained by an operator"));
+        }
     }
 
     /** The worker set its own share ({@code setWeight}); slow start scales it while it ramps. On the loop. */
     private void weightAsked(int weight) {
-        if (askedWeight != weight) {
+        if (askedWeight != weight && withinLogBudget()) {
             log.info("{} set its weight to {}{}", name(), weight, weight == 0 ? ": no new connections" : "");
         }
         askedWeight = weight;
@@ -516,10 +533,7 @@ final class WorkerInstance {
                 case STOPPING -> context.loop().execute(WorkerInstance.this::stoppingByItself);
                 // On its own thread: a slow application handler must not hold up the heartbeats read here.
                 case MESSAGE -> message(frame.payload());
-                case REPLACE -> context.loop().execute(() -> {
-                    log.info("{} asks to be replaced: {}", name(), frame.payload());
-                    wish(ReplacementCause.ASKED, "asked by the worker: " + frame.payload());
-                });
+                case REPLACE -> context.loop().execute(() -> wish(ReplacementCause.ASKED, "asked by the worker: " + frame.payload()));
                 case DRAIN -> context.loop().execute(() -> drainAsked(true));
                 case UNDRAIN -> context.loop().execute(() -> drainAsked(false));
                 case WEIGHT -> context.loop().execute(() -> weightAsked(frame.weight()));
@@ -533,13 +547,8 @@ final class WorkerInstance {
          * counted: a worker sending in a loop can neither flood the log nor grow the handler's queue.
          */
         private void message(String text) {
-            long held = logBudget.tryLog();
-            if (held < 0) {
+            if (!withinLogBudget()) {
                 return;
-            }
-            if (held > 0) {
-                log.warn("worker {}: {} messages or output lines dropped before this message: over {} a second", id, held,
-                        LOG_LINES_PER_SECOND);
             }
             context.messages().execute(() -> context.messageHandler().accept(id, text));
         }

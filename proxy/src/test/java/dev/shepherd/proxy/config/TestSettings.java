@@ -31,8 +31,13 @@ public final class TestSettings {
      * {@code backends}; the admin API on 127.0.0.1 port 0 too.
      */
     public static ShepherdSettings onPortZero(String keys, List<Endpoint> backends) {
+        return onPortZero("127.0.0.1", keys, backends);
+    }
+
+    /** As {@link #onPortZero(String, List)}, listening on {@code host}. */
+    public static ShepherdSettings onPortZero(String host, String keys, List<Endpoint> backends) {
         ShepherdSettings s = sidecar(keys);
-        return new ShepherdSettings(new ListenSpec("127.0.0.1", 0), s.balance(), s.connectTimeout(), s.connectAttempts(), s.retryOn(), s.queueTimeout(), s.firstByteTimeout(),
+        return new ShepherdSettings(new ListenSpec(host, 0), s.balance(), s.connectTimeout(), s.connectAttempts(), s.retryOn(), s.queueTimeout(), s.firstByteTimeout(),
                 s.idleTimeout(), s.maxConnections(), s.maxConnectionsPerEndpoint(), s.maxConnectionsPerSource(), s.maxConnectionDuration(), s.proxyProtocol(), s.eventLoopThreads(),
                 s.transport(), s.readBufferSize(), s.shutdownTimeout(), s.workers(), backends, s.healthCheck(),
                 new AdminSettings(new ListenSpec("127.0.0.1", 0), s.admin().token()));
