@@ -26,7 +26,7 @@ class CheckCommandIT {
         negative check  | '  health-check {\n    interval = -2s\n  }' | 5: Invalid value at 'shepherd.health-check.interval': must be a duration > 0 with a unit, such as 2s, got '-2s'
         count many      | '  workers.count = many'                     | 4: Invalid value at 'shepherd.workers.count': must be "auto" or an integer >= 0, got 'many'
         duration soon   | '  connect-timeout = soon'                   | 4: Invalid value at 'shepherd.connect-timeout': No number in duration value 'soon'
-        syntax error    | '  listen {\n    port = 8080'                | 7: expecting a close parentheses ')' here, not: end of file
+        syntax error    | '  listen {\n    port = 8080'                | 7: syntax error (the file ends inside a { } or [ ]: is a closing brace or bracket missing?): expecting a close parentheses ')' here, not: end of file
         unknown key     | '  helth-check.interval = 2s'                | 4: Unknown key 'shepherd.helth-check.interval'; did you mean 'shepherd.health-check.interval'?
         """)
     void aBrokenFileFailsWithOneLineNamingFileLineAndKey(String name, String broken, String expected) throws Exception {
@@ -66,6 +66,40 @@ class CheckCommandIT {
                         .anyMatch(line -> line.startsWith("error: workers.command: 'no-such-program-x' is not found on the PATH"))
                         .anyMatch(line -> line.startsWith("warning: admin.host 0.0.0.0 is not a loopback address"));
             }
+        }
+    }
+
+    @Test
+    void aBadValueFromAConfigForceVariableNamesTheVariable() throws Exception {
+        try (JavaProcess check = JavaProcess.shepherd(Map.of("CONFIG_FORCE_shepherd_listen_port", "70000"), List.of(),
+                "check", "-c", "conf/sidecar.conf")) {
+            assertThat(check.awaitExit(EXIT)).isEqualTo(2);
+            assertThat(check.lines()).containsExactly(
+                    "CONFIG_FORCE_shepherd_listen_port: Invalid value at 'shepherd.listen.port': must be in 1..65535, got 70000");
+        }
+    }
+
+    @Test
+    void aJvmOptionAfterDashJarSaysWhereJvmOptionsGo() throws Exception {
+        try (JavaProcess check = JavaProcess.shepherd(List.of(), "check", "-c", "conf/sidecar.conf", "-Dshepherd.listen.port=8081")) {
+            assertThat(check.awaitExit(EXIT)).isEqualTo(2);
+            assertThat(check.lines()).containsExactly("shepherd: -Dshepherd.listen.port=8081 is a JVM option, and JVM options go"
+                    + " before -jar: java -Dshepherd.listen.port=8081 -jar shepherd.jar ... (or set it as a CONFIG_FORCE_ variable;"
+                    + " bin/shepherd reads SHEPHERD_JAVA_OPTS)");
+        }
+    }
+
+    @Test
+    void explainSaysWhereEachSettingCameFrom() throws Exception {
+        try (JavaProcess check = JavaProcess.shepherd(Map.of("CONFIG_FORCE_shepherd_connect__timeout", "7s"),
+                List.of("-Dshepherd.listen.port=8123"), "check", "--explain", "-c", "conf/sidecar.conf")) {
+            assertThat(check.awaitExit(EXIT)).as(String.join("\n", check.lines())).isZero();
+            assertThat(check.lines()).contains(
+                    "  shepherd.listen.port = \"8123\"  (-Dshepherd.listen.port)",
+                    "  shepherd.connect-timeout = \"7s\"  (CONFIG_FORCE_shepherd_connect__timeout)",
+                    "  shepherd.workers.count = 0  (conf/sidecar.conf: 12)",
+                    "  shepherd.idle-timeout = \"1h\"  (default)",
+                    "  shepherd.admin.token = \"\"  (default)");
         }
     }
 
@@ -115,7 +149,7 @@ class CheckCommandIT {
         try (JavaProcess check = JavaProcess.shepherd(List.of("-Dshepherd.connect-attempts=2.7"), "check", "-c", "conf/sidecar.conf")) {
             assertThat(check.awaitExit(EXIT)).isEqualTo(2);
             assertThat(check.lines()).containsExactly(
-                    "system properties: Invalid value at 'shepherd.connect-attempts': must be a whole number, got 2.7");
+                    "-Dshepherd.connect-attempts: Invalid value at 'shepherd.connect-attempts': must be a whole number, got 2.7");
         }
     }
 

@@ -51,7 +51,7 @@ class ConfigReloadIT {
                 Files.writeString(file, config(listen, adminPort, firstPort, 3, "v2", ""));
                 edge.signal("HUP");
                 edge.awaitLine("config reload from " + file + ": applied workers.env", WAIT);
-                edge.awaitLine("config reload: workers replaced 3 workers, one at a time", WAIT);
+                edge.awaitLine("config reload: workers replaced 3 workers, 1 at a time", WAIT);
                 Set<Long> after = pids(admin);
                 for (long deadline = System.nanoTime() + WAIT.toNanos(); after.size() > 3 && System.nanoTime() < deadline; ) {
                     Thread.sleep(50); // the last old instance drains and stops

@@ -1,12 +1,14 @@
 package dev.shepherd.proxy;
 
+import com.typesafe.config.ConfigException;
+import dev.shepherd.proxy.config.ConfigErrors;
 import dev.shepherd.proxy.config.SettingsDiff;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.config.WorkerSettings;
 import dev.shepherd.proxy.frontend.FrontendServer;
 import dev.shepherd.proxy.health.HealthMonitor;
 import dev.shepherd.proxy.operations.ConfigReloaded;
-import dev.shepherd.proxy.operations.StaticBackends;
+import dev.shepherd.proxy.operations.Discovery;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ConfigReload {
     private static final Logger log = LoggerFactory.getLogger(ConfigReload.class);
+    /** The settings of {@code backends}: its host:port entries and its dns: entries. */
+    private static final List<String> BACKENDS = List.of("backends", "dns-backends");
     private static final List<String> AT_START_ONLY = List.of("listen.", "admin.", "event-loop-threads", "transport",
             "read-buffer-size", "workers.first-port");
 
@@ -33,14 +37,14 @@ final class ConfigReload {
     private final Supplier<ShepherdSettings> source;
     private final FrontendServer frontend;
     private final HealthMonitor health;
-    private final StaticBackends backends;
+    private final Discovery backends;
     private final WorkerSupervisor supervisor; // null without managed workers
     private final Consumer<ShepherdSettings> edge; // the edge's own settings (shutdown-timeout)
     private ShepherdSettings running; // under this object's lock
 
     /** @param source reads the file again; throws a ConfigException whose message names file, line and key */
     ConfigReload(String file, Supplier<ShepherdSettings> source, ShepherdSettings running, FrontendServer frontend,
-            HealthMonitor health, StaticBackends backends, WorkerSupervisor supervisor, Consumer<ShepherdSettings> edge) {
+            HealthMonitor health, Discovery backends, WorkerSupervisor supervisor, Consumer<ShepherdSettings> edge) {
         this.file = file;
         this.source = source;
         this.running = running;
@@ -57,7 +61,8 @@ final class ConfigReload {
         try {
             read = source.get();
         } catch (RuntimeException e) {
-            log.error("config reload: the file is not valid, the running settings stay: {}", e.getMessage());
+            log.error("config reload: the file is not valid, the running settings stay: {}",
+                    e instanceof ConfigException settings ? ConfigErrors.describe(settings) : e.getMessage());
             return CompletableFuture.failedFuture(e);
         }
         return apply(read);
@@ -74,7 +79,7 @@ final class ConfigReload {
         ShepherdSettings next = keepingStartOnly(read, running);
         List<String> applied = new ArrayList<>();
         for (String key : changed) {
-            if (!atStartOnly(key) && !(key.startsWith("workers.") && supervisor == null) && !key.equals("backends")) {
+            if (!atStartOnly(key) && !(key.startsWith("workers.") && supervisor == null) && !BACKENDS.contains(key)) {
                 applied.add(key);
             }
         }
@@ -83,9 +88,11 @@ final class ConfigReload {
             health.reconfigure(next.healthCheck());
         }
         edge.accept(next);
-        if (changed.contains("backends")) {
-            StaticBackends.Changed backendsChanged = backends.configure(next.backends());
-            applied.add("backends (" + String.join(", ", backendsChanged.changes()) + ")");
+        if (changed.stream().anyMatch(key -> BACKENDS.contains(key) || key.startsWith("discovery."))) {
+            List<String> backendsChanged = backends.configure(next.backends(), next.dnsBackends(), next.discovery());
+            if (changed.stream().anyMatch(BACKENDS::contains)) {
+                applied.add("backends (" + String.join(", ", backendsChanged) + ")");
+            }
         }
         CompletableFuture<String> workers = supervisor == null ? CompletableFuture.completedFuture("")
                 : supervisor.reconfigure(next.workers());
@@ -125,7 +132,7 @@ final class ConfigReload {
         WorkerSettings w = read.workers();
         return mixed(read, running, new WorkerSettings(w.count(), w.command(), running.workers().firstPort(), w.env(),
                 w.directory(), w.readyTimeout(), w.drainTimeout(), w.stopTimeout(), w.killTimeout(), w.unhealthyRestartAfter(),
-                w.slowStart(), w.maxMemory(), w.restart(), w.heartbeat(), w.protocol()));
+                w.slowStart(), w.maxMemory(), w.restart(), w.heartbeat(), w.protocol(), w.maxSurge()));
     }
 
     /** {@code base}'s settings, with {@code started}'s start-only ones and {@code workers}. */
@@ -134,6 +141,7 @@ final class ConfigReload {
                 base.retryOn(), base.queueTimeout(), base.firstByteTimeout(), base.idleTimeout(), base.maxConnections(),
                 base.maxConnectionsPerEndpoint(), base.maxConnectionsPerSource(), base.maxConnectionDuration(),
                 base.proxyProtocol(), started.eventLoopThreads(), started.transport(), started.readBufferSize(),
-                base.shutdownTimeout(), workers, base.backends(), base.healthCheck(), started.admin());
+                base.shutdownTimeout(), workers, base.backends(), base.dnsBackends(), base.discovery(), base.healthCheck(),
+                started.admin());
     }
 }

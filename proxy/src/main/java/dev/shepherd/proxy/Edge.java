@@ -7,6 +7,7 @@ import dev.shepherd.proxy.endpoint.StaticBackend;
 import dev.shepherd.proxy.frontend.FrontendServer;
 import dev.shepherd.proxy.health.HealthMonitor;
 import dev.shepherd.proxy.metrics.EdgeMetrics;
+import dev.shepherd.proxy.operations.Discovery;
 import dev.shepherd.proxy.operations.Operations;
 import dev.shepherd.proxy.operations.StaticBackends;
 import dev.shepherd.proxy.supervisor.PortHolder;
@@ -44,6 +45,7 @@ public final class Edge implements AutoCloseable {
     private final WorkerSupervisor supervisor; // null without managed workers
     private final HealthMonitor health;
     private final StaticBackends backends;
+    private final Discovery discovery;
     private final Operations operations;
     private final AdminServer admin;
     private final EdgeMetrics metrics;
@@ -54,12 +56,14 @@ public final class Edge implements AutoCloseable {
         shutdownTimeout = settings.shutdownTimeout();
         listenHost = settings.listen().host();
         backends = new StaticBackends(group, health, settings.backends());
+        discovery = new Discovery(backends);
+        discovery.configure(settings.backends(), settings.dnsBackends(), settings.discovery());
         frontend = new FrontendServer(settings, group, health, registry);
         WorkerSupervisor workers = null;
         try {
             workers = settings.workers().count() > 0 ? WorkerSupervisor.create(settings.workers(), group, health) : null;
             ConfigReload reload = source == null ? null : new ConfigReload(source.file(), source.reader(), settings, frontend,
-                    health, backends, workers, next -> shutdownTimeout = next.shutdownTimeout());
+                    health, discovery, workers, next -> shutdownTimeout = next.shutdownTimeout());
             operations = new Operations(workers, backends, group, reload == null
                     ? () -> CompletableFuture.failedFuture(new IllegalStateException("this edge was started without a config file to re-read"))
                     : reload::reload);
@@ -120,6 +124,7 @@ public final class Edge implements AutoCloseable {
         }
         frontend.close();
         health.close();
+        discovery.close();
     }
 
     /** Starts the edge; fails if the listen address cannot be bound. A config reload is refused: there is no file to re-read. */
@@ -185,6 +190,7 @@ public final class Edge implements AutoCloseable {
                 + " (a second Ctrl-C or SIGTERM ends the drain at once)", group.status().size(), shutdownTimeout.toMillis());
         admin.close();
         frontend.stopAccepting();
+        discovery.close();
         List<CompletableFuture<Void>> drains = backends.all().stream().map(backend -> backend.drain().idle()).toList();
         if (supervisor != null) {
             supervisor.close(Duration.ofNanos(deadline - System.nanoTime()));

@@ -38,6 +38,7 @@ public final class Worker {
     private final String id;
     private final int port;
     private final ControlChannel channel; // null when standalone
+    private final Duration drainWait; // how long a stop from outside waits for the edge's drain
     private final List<Consumer<String>> messageHandlers = new CopyOnWriteArrayList<>();
     private final List<Consumer<Duration>> shutdownHooks = new CopyOnWriteArrayList<>();
     private final Thread shutdownThread = new Thread(this::runShutdownHooks, "shepherd-worker-shutdown");
@@ -47,10 +48,11 @@ public final class Worker {
     private volatile boolean exiting; // the JVM runs its shutdown hooks
     private final CountDownLatch stopGranted = new CountDownLatch(1); // Shepherd's shutdown request came
 
-    private Worker(String id, int port, ControlChannel channel) {
+    private Worker(String id, int port, ControlChannel channel, Duration drainWait) {
         this.id = id;
         this.port = port;
         this.channel = channel;
+        this.drainWait = drainWait;
         Runtime.getRuntime().addShutdownHook(shutdownThread);
     }
 
@@ -72,7 +74,7 @@ public final class Worker {
         int port = portFrom(env, args);
         String id = env.getOrDefault(WorkerEnv.ID, "standalone");
         if (socket == null || socket.isEmpty()) {
-            return new Worker(id, port, null);
+            return new Worker(id, port, null, DRAIN_WAIT);
         }
         Duration interval = Duration.ofMillis(Long.parseLong(env.getOrDefault(WorkerEnv.HEARTBEAT_INTERVAL, "1000")));
         Worker[] self = new Worker[1];
@@ -103,9 +105,18 @@ public final class Worker {
         } catch (IOException e) {
             throw new IllegalStateException("worker " + id + ": cannot open the control channel " + socket + ": " + e.getMessage(), e);
         }
-        self[0] = new Worker(id, port, channel);
+        self[0] = new Worker(id, port, channel, drainWait(env));
         channel.startReading();
         return self[0];
+    }
+
+    /** The edge's drain-timeout plus {@link #DRAIN_MARGIN}, or {@link #DRAIN_WAIT} when the edge does not say. */
+    static Duration drainWait(Map<String, String> env) {
+        String millis = env.get(WorkerEnv.DRAIN_TIMEOUT);
+        if (millis == null || !millis.matches("\\d{1,12}")) {
+            return DRAIN_WAIT;
+        }
+        return Duration.ofMillis(Long.parseLong(millis)).plus(DRAIN_MARGIN);
     }
 
     private static int portFrom(Map<String, String> env, String... args) {
@@ -257,10 +268,14 @@ public final class Worker {
 
     /**
      * How long a worker stopped from outside (SIGTERM) waits for Shepherd to drain it before it
-     * stops anyway: Shepherd's answer comes once the worker's open connections have ended, up to
-     * {@code workers.drain-timeout}.
+     * stops anyway, when the edge does not say: Shepherd's answer comes once the worker's open
+     * connections have ended, up to {@code workers.drain-timeout}, which the edge passes as
+     * {@code SHEPHERD_DRAIN_TIMEOUT} (the wait is then that plus {@link #DRAIN_MARGIN}).
      */
     public static final Duration DRAIN_WAIT = Duration.ofSeconds(10);
+
+    /** Beyond the edge's drain-timeout: time for its answer to arrive. */
+    public static final Duration DRAIN_MARGIN = Duration.ofSeconds(2);
 
     /**
      * The application's liveness, asked before each heartbeat (Kubernetes' liveness probe, pushed):
@@ -344,7 +359,8 @@ public final class Worker {
     /**
      * Stopped from outside (SIGTERM, {@code System.exit}): the listener stays open until Shepherd
      * has stopped sending new connections and the open ones have ended; Shepherd then sends its
-     * shutdown request. Without an answer within {@link #DRAIN_WAIT}, the worker stops anyway.
+     * shutdown request. Without an answer within the edge's drain-timeout (plus a margin), the
+     * worker stops anyway.
      */
     private void waitToBeDrained() {
         try {
@@ -353,11 +369,11 @@ public final class Worker {
             return; // no Shepherd to drain us: stop now
         }
         ControlChannel.log.log(System.Logger.Level.INFO,
-                "worker " + id + ": stopping; Shepherd drains it first (up to " + DRAIN_WAIT.toMillis() + " ms)");
+                "worker " + id + ": stopping; Shepherd drains it first (up to " + drainWait.toMillis() + " ms)");
         try {
-            if (!stopGranted.await(DRAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!stopGranted.await(drainWait.toMillis(), TimeUnit.MILLISECONDS)) {
                 ControlChannel.log.log(System.Logger.Level.WARNING,
-                        "worker " + id + ": no word from Shepherd within " + DRAIN_WAIT.toMillis() + " ms; stopping");
+                        "worker " + id + ": no word from Shepherd within " + drainWait.toMillis() + " ms; stopping");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

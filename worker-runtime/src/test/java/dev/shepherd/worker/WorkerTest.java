@@ -13,6 +13,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkerTest {
+
+    @Test
+    void aStopFromOutsideWaitsForTheEdgesDrainTimeoutPlusAMarginOrTenSecondsWhenTheEdgeDoesNotSay() {
+        assertThat(Worker.drainWait(Map.of(WorkerEnv.DRAIN_TIMEOUT, "30000"))).isEqualTo(Duration.ofSeconds(32));
+        assertThat(Worker.drainWait(Map.of(WorkerEnv.DRAIN_TIMEOUT, "500"))).isEqualTo(Duration.ofMillis(2500));
+        assertThat(Worker.drainWait(Map.of())).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Worker.drainWait(Map.of(WorkerEnv.DRAIN_TIMEOUT, "soon"))).isEqualTo(Duration.ofSeconds(10));
+    }
 
     @Test
     void standaloneTakesItsPortFromTheEnvironmentOrTheArguments() {

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.admin;
 
 import com.typesafe.config.ConfigException;
+import dev.shepherd.proxy.config.ConfigErrors;
 import dev.shepherd.proxy.operations.Operations;
 import dev.shepherd.proxy.supervisor.ScaleOutOfRangeException;
 import java.nio.charset.StandardCharsets;
@@ -131,8 +132,8 @@ final class AdminRoutes {
     private static AdminReply failure(Throwable thrown) {
         Throwable cause = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
-        if (cause instanceof ConfigException) {
-            return AdminReply.error(422, "the config file is not valid, the running settings stay: " + message);
+        if (cause instanceof ConfigException settings) {
+            return AdminReply.error(422, "the config file is not valid, the running settings stay: " + ConfigErrors.describe(settings));
         }
         if (cause instanceof ScaleOutOfRangeException) {
             return AdminReply.error(400, message);

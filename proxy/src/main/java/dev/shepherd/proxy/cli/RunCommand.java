@@ -33,19 +33,22 @@ final class RunCommand implements Callable<Integer> {
         // service managers count as a failure. SIGHUP re-reads the config file (ConfigReload logs
         // what it applied, or the file's error with the running settings kept).
         CompletableFuture<Edge> started = new CompletableFuture<>();
+        SystemdNotify systemd = SystemdNotify.fromEnvironment();
         Signals.on("HUP", () -> {
             Edge edge = started.getNow(null);
             if (edge == null) {
                 log.warn("SIGHUP during start-up: ignored; send it again once the edge runs");
             } else {
                 log.info("SIGHUP: re-reading {}", parent.config.describe());
-                edge.operations().reloadConfig();
+                systemd.send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000);
+                edge.operations().reloadConfig().whenComplete((done, failure) -> systemd.send("READY=1"));
             }
         });
         AtomicInteger stops = new AtomicInteger();
         Runnable stop = () -> {
             int signal = stops.incrementAndGet();
             if (signal == 1) {
+                systemd.send("STOPPING=1");
                 Thread graceful = new Thread(() -> {
                     stopGracefully(started);
                     Runtime.getRuntime().halt(0);
@@ -75,8 +78,32 @@ final class RunCommand implements Callable<Integer> {
             started.completeExceptionally(e);
             throw e;
         }
+        readyOnceServing(started.join(), settings, systemd);
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    /**
+     * systemd's READY=1 once an endpoint takes connections (the first worker UP, a backend's checks
+     * passed), or when workers.ready-timeout has passed without one (the edge runs; status says why
+     * nothing serves): a service manager's start must end either way.
+     */
+    private static void readyOnceServing(Edge edge, ShepherdSettings settings, SystemdNotify systemd) {
+        Thread waiting = new Thread(() -> {
+            long deadline = System.nanoTime() + settings.workers().readyTimeout().toNanos();
+            try {
+                while (edge.operations().eligibleEndpoints() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            int serving = edge.operations().eligibleEndpoints();
+            systemd.send("READY=1\nMAINPID=" + ProcessHandle.current().pid() + "\nSTATUS=listening on "
+                    + edge.address().getPort() + ", " + serving + " endpoints taking connections");
+        }, "shepherd-systemd-ready");
+        waiting.setDaemon(true);
+        waiting.start();
     }
 
     private static void stopGracefully(CompletableFuture<Edge> started) {

@@ -50,7 +50,7 @@ final class SettingsSummary {
                 + ", stop " + format(w.stopTimeout()) + ", kill " + format(w.killTimeout())
                 + "; unhealthy restart after " + format(w.unhealthyRestartAfter()) + "; slow start " + format(w.slowStart())
                 + "; max memory " + (w.maxMemory() == 0 ? "off" : w.maxMemory() / (1024 * 1024) + "MiB")
-                + "; protocol " + ConfigNames.of(w.protocol());
+                + "; protocol " + ConfigNames.of(w.protocol()) + "; max surge " + w.maxSurge();
     }
 
     static String format(Duration d) {

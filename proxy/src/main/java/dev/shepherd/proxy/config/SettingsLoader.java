@@ -5,7 +5,9 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOriginFactory;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.shepherd.proxy.balancer.BalanceType;
@@ -15,6 +17,7 @@ import dev.shepherd.proxy.frontend.RetryOn;
 import io.netty.util.NetUtil;
 import java.io.File;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,15 +50,56 @@ public final class SettingsLoader {
 
     /** Loads {@code file} layered as described above; {@code null} means reference.conf alone. */
     public ShepherdSettings load(Path file) {
-        Config user = ConfigFactory.empty();
-        if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigException.IO(ConfigOriginFactory.newSimple(file.toString()), "no such file");
-            }
-            user = ConfigFactory.parseFile(new File(file.toString()), ConfigParseOptions.defaults().setAllowMissing(false).setClassLoader(LOADER));
+        return read(userFile(file), overrides());
+    }
+
+    /**
+     * Every effective setting of {@code file} (layered as {@link #load} does) with where it came
+     * from, one line each in key order: {@code shepherd.listen.port = 8080  (conf/shepherd.conf: 7)},
+     * {@code (default)}, {@code (-Dshepherd.listen.port)}, {@code (CONFIG_FORCE_shepherd_listen_port)}.
+     * {@code admin.token}'s value is never shown.
+     */
+    public List<String> explain(Path file) {
+        load(file); // the same errors first
+        Config reference = ConfigFactory.defaultReferenceUnresolved(LOADER).resolve();
+        Config merged = overrides().withFallback(userFile(file)).withFallback(reference).resolve();
+        List<String> lines = new ArrayList<>();
+        merged.getConfig(ROOT).entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+            String key = ROOT + "." + entry.getKey();
+            String value = key.equals("shepherd.admin.token")
+                    ? (((String) entry.getValue().unwrapped()).isEmpty() ? "\"\"" : "(set, not shown)")
+                    : entry.getValue().render(ConfigRenderOptions.concise());
+            lines.add(key + " = " + value + "  (" + origin(key, entry.getValue().origin()) + ")");
+        });
+        return lines;
+    }
+
+    private static String origin(String key, ConfigOrigin origin) {
+        String description = origin.description();
+        if ("reference.conf".equals(origin.resource())) {
+            return "default";
         }
-        Config overrides = ConfigFactory.systemProperties().withFallback(ConfigFactory.systemEnvironmentOverrides());
-        return read(user, overrides);
+        if (description.startsWith("system properties")) {
+            return "-D" + key;
+        }
+        if (description.startsWith("env variables")) {
+            return ConfigErrors.environmentVariable(key);
+        }
+        return description;
+    }
+
+    private static Config userFile(Path file) {
+        if (file == null) {
+            return ConfigFactory.empty();
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException.IO(ConfigOriginFactory.newSimple(file.toString()), "no such file");
+        }
+        return ConfigFactory.parseFile(new File(file.toString()), ConfigParseOptions.defaults().setAllowMissing(false).setClassLoader(LOADER));
+    }
+
+    private static Config overrides() {
+        return ConfigFactory.systemProperties().withFallback(ConfigFactory.systemEnvironmentOverrides());
     }
 
     /** Reads the user's {@code file} alone over reference.conf, no overrides: the seam the unit tests use. */
@@ -76,11 +120,15 @@ public final class SettingsLoader {
     private ShepherdSettings read(ConfigReader in) {
         ListenSpec listen = new ListenSpec(in.nonEmptyString("shepherd.listen.host"), in.port("shepherd.listen.port"));
         WorkerSettings workers = readWorkers(in);
-        List<Endpoint> backends = readBackends(in);
-        if (workers.count() == 0 && backends.isEmpty()) {
-            throw in.bad("shepherd.backends",
-                    "must list at least one host:port when workers.count = 0, or there is nothing to proxy to");
+        List<Endpoint> backends = new ArrayList<>();
+        List<DnsBackend> dnsBackends = new ArrayList<>();
+        readBackends(in, backends, dnsBackends);
+        if (workers.count() == 0 && backends.isEmpty() && dnsBackends.isEmpty()) {
+            // Blame the setting the user made: workers.count = 0 in their file, with backends left empty.
+            throw in.badPair("shepherd.backends", "shepherd.workers.count", "workers.count = 0 and backends lists nothing:"
+                    + " there is nothing to proxy to (list at least one host:port or dns:NAME:PORT in backends, or run workers)");
         }
+        DiscoverySettings discovery = readDiscovery(in);
         AdminSettings admin = new AdminSettings(
                 new ListenSpec(in.nonEmptyString("shepherd.admin.host"), in.port("shepherd.admin.port")),
                 in.string("shepherd.admin.token"));
@@ -117,6 +165,8 @@ public final class SettingsLoader {
                 in.positiveDuration("shepherd.shutdown-timeout"),
                 workers,
                 backends,
+                dnsBackends,
+                discovery,
                 healthCheck,
                 admin);
     }
@@ -199,7 +249,8 @@ public final class SettingsLoader {
                 in.sizeOrOff("shepherd.workers.max-memory", MIN_MAX_MEMORY),
                 restart,
                 new HeartbeatSettings(heartbeatInterval, heartbeatTimeout),
-                in.oneOf("shepherd.workers.protocol", WorkerProtocol.class));
+                in.oneOf("shepherd.workers.protocol", WorkerProtocol.class),
+                in.intAtLeast("shepherd.workers.max-surge", 1));
     }
 
     private static Map<String, String> readEnv(ConfigReader in, String path) {
@@ -254,20 +305,56 @@ public final class SettingsLoader {
         return directory;
     }
 
-    private static List<Endpoint> readBackends(ConfigReader in) {
+    /** {@code backends}: {@code host:port} entries into {@code fixed}, {@code dns:NAME:PORT} ones into {@code dns}. */
+    private static void readBackends(ConfigReader in, List<Endpoint> fixed, List<DnsBackend> dns) {
         String path = "shepherd.backends";
-        List<Endpoint> backends = new ArrayList<>();
         for (ConfigValue value : in.config().getList(path)) {
             if (value.valueType() != ConfigValueType.STRING) {
-                throw new ConfigException.BadValue(value.origin(), path, "each entry must be a \"host:port\" string, got " + value.render());
+                throw new ConfigException.BadValue(value.origin(), path,
+                        "each entry must be a \"host:port\" or \"dns:NAME:PORT\" string, got " + value.render());
             }
+            String text = (String) value.unwrapped();
             try {
-                backends.add(Endpoint.parse((String) value.unwrapped()));
+                if (text.startsWith(DnsBackend.PREFIX)) {
+                    dns.add(DnsBackend.parse(text));
+                } else {
+                    fixed.add(Endpoint.parse(text));
+                }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException.BadValue(value.origin(), path, e.getMessage());
             }
         }
-        return backends;
+    }
+
+    private static DiscoverySettings readDiscovery(ConfigReader in) {
+        Duration min = in.positiveDuration("shepherd.discovery.min-refresh");
+        Duration max = in.positiveDuration("shepherd.discovery.max-refresh");
+        if (max.compareTo(min) < 0) {
+            throw in.bad("shepherd.discovery.max-refresh", "must be at least discovery.min-refresh (" + min.toMillis() + "ms)");
+        }
+        String nameserver = in.string("shepherd.discovery.nameserver");
+        if (nameserver.isEmpty()) {
+            return new DiscoverySettings(min, max, null);
+        }
+        // An address alone is on port 53; with a port: 127.0.0.1:8600, [::1]:8600.
+        InetAddress alone = NetUtil.createInetAddressFromIpAddressString(nameserver);
+        if (alone != null) {
+            return new DiscoverySettings(min, max, new InetSocketAddress(alone, 53));
+        }
+        InetAddress address = null;
+        int port = 0;
+        try {
+            Endpoint server = Endpoint.parse(nameserver);
+            address = NetUtil.createInetAddressFromIpAddressString(server.host());
+            port = server.port();
+        } catch (IllegalArgumentException notHostPort) {
+            // said below
+        }
+        if (address == null) {
+            throw in.bad("shepherd.discovery.nameserver",
+                    "must be an IP address with an optional port, such as 127.0.0.1:8600, got '" + nameserver + "'");
+        }
+        return new DiscoverySettings(min, max, new InetSocketAddress(address, port));
     }
 
     private static HealthCheckSettings readHealthCheck(ConfigReader in) {

@@ -15,6 +15,8 @@ import java.util.Set;
  * Everything under {@code shepherd}, read once at start-up; see reference.conf for each key.
  *
  * @param transport the transport asked for, or {@code null} for {@code auto}
+ * @param backends the {@code host:port} entries of {@code backends}
+ * @param dnsBackends its {@code dns:NAME:PORT} entries
  */
 public record ShepherdSettings(
         ListenSpec listen,
@@ -36,6 +38,8 @@ public record ShepherdSettings(
         Duration shutdownTimeout,
         WorkerSettings workers,
         List<Endpoint> backends,
+        List<DnsBackend> dnsBackends,
+        DiscoverySettings discovery,
         HealthCheckSettings healthCheck,
         AdminSettings admin) {
     public ShepherdSettings {
@@ -51,6 +55,8 @@ public record ShepherdSettings(
         requireNonNull(proxyProtocol, "proxyProtocol");
         requireNonNull(workers, "workers");
         backends = List.copyOf(requireNonNull(backends, "backends"));
+        dnsBackends = List.copyOf(requireNonNull(dnsBackends, "dnsBackends"));
+        requireNonNull(discovery, "discovery");
         requireNonNull(healthCheck, "healthCheck");
         requireNonNull(admin, "admin");
     }

@@ -13,6 +13,7 @@ import java.util.Map;
  *
  * @param directory the workers' working directory, {@code null} for the edge's own
  * @param maxMemory resident memory in bytes above which a worker is replaced; 0 is off
+ * @param maxSurge replacements under way at once in a rolling restart (and of the edge's own)
  */
 public record WorkerSettings(
         int count,
@@ -29,7 +30,8 @@ public record WorkerSettings(
         long maxMemory,
         RestartSettings restart,
         HeartbeatSettings heartbeat,
-        WorkerProtocol protocol) {
+        WorkerProtocol protocol,
+        int maxSurge) {
     public WorkerSettings {
         command = List.copyOf(requireNonNull(command, "command"));
         env = Map.copyOf(requireNonNull(env, "env"));
@@ -45,5 +47,8 @@ public record WorkerSettings(
         requireNonNull(restart, "restart");
         requireNonNull(heartbeat, "heartbeat");
         requireNonNull(protocol, "protocol");
+        if (maxSurge < 1) {
+            throw new IllegalArgumentException("maxSurge must be >= 1, got " + maxSurge);
+        }
     }
 }

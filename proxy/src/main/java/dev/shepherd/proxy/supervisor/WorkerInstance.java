@@ -107,6 +107,11 @@ final class WorkerInstance {
         return port;
     }
 
+    /** Its name in the socket directory: its socket's, without the suffix. */
+    private String recordName() {
+        return "worker-" + id + "-" + generation;
+    }
+
     private static String newSecret() {
         byte[] bytes = new byte[16];
         SECRETS.nextBytes(bytes);
@@ -197,7 +202,7 @@ final class WorkerInstance {
     void start() {
         ControlSocket control;
         try {
-            control = ControlSocket.bind(id, context.socketDir().resolve("worker-" + id + "-" + generation + ".sock"), secret);
+            control = ControlSocket.bind(id, context.socketDir().resolve(recordName() + ".sock"), secret);
         } catch (IOException e) {
             failedStart(ExitCause.startFailed("cannot create its control socket: " + e.getMessage()));
             return;
@@ -212,6 +217,7 @@ final class WorkerInstance {
             return;
         }
         process = new WorkerProcess(started, control, context.loop().nanoTime());
+        SocketDirs.record(context.socketDir(), recordName(), process.pid());
         member = context.group().add(new Endpoint(id, "127.0.0.1", port), "worker");
         applyAdminState();
         log.info("worker {} started: pid {}, port {}", id, process.pid(), port);
@@ -324,6 +330,7 @@ final class WorkerInstance {
         if (context.settings().protocol() != WorkerProtocol.NONE) {
             env.put(WorkerEnv.CONTROL_SOCKET, control.path().toString());
             env.put(WorkerEnv.CONTROL_SECRET, secret);
+            env.put(WorkerEnv.DRAIN_TIMEOUT, Long.toString(context.settings().drainTimeout().toMillis()));
         }
         env.put(WorkerEnv.HEARTBEAT_INTERVAL, Long.toString(context.settings().heartbeat().interval().toMillis()));
         return env;
@@ -463,6 +470,7 @@ final class WorkerInstance {
         }
         check.close();
         process.control().close();
+        SocketDirs.forget(context.socketDir(), recordName());
         process.killLeftovers(context.settings().killTimeout(), context.blocking());
         setState(EndpointState.STOPPED);
         member.remove();

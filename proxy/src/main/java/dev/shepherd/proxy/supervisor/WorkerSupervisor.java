@@ -52,7 +52,7 @@ public final class WorkerSupervisor implements AutoCloseable {
     private boolean rolling; // on the loop
     private boolean scaling; // on the loop
     private final ArrayDeque<Wished> wished = new ArrayDeque<>(); // on the loop
-    private boolean replacingAsWished; // on the loop
+    private int replacingAsWished; // on the loop: the edge's own replacements under way
 
     /** An instance waiting its turn to be replaced. */
     private record Wished(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish) {}
@@ -105,8 +105,8 @@ public final class WorkerSupervisor implements AutoCloseable {
 
     /**
      * The fleet's budget for the replacements the edge makes by itself (asked by a worker, over the
-     * memory cap, a broken protocol): one at a time, in the order wanted, never during a rolling
-     * restart or a scale, a slot at most once in the queue. Capacity never drops for them: each
+     * memory cap, a broken protocol): at most {@code workers.max-surge} at a time, in the order
+     * wanted, never during a rolling restart or a scale, a slot at most once in the queue. Capacity never drops for them: each
      * replacement is UP before its old instance drains.
      */
     private void replacementWanted(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish) {
@@ -115,9 +115,9 @@ public final class WorkerSupervisor implements AutoCloseable {
             return;
         }
         wished.add(new Wished(slot, instance, wish));
-        if (replacingAsWished || rolling || scaling) {
+        if (replacingAsWished >= settings.maxSurge() || rolling || scaling) {
             log.info("worker {} waits its turn to be replaced ({}): {} ahead of it", slot.id(), wish.cause().tag(),
-                    wished.size() - 1 + (replacingAsWished ? 1 : 0) + (rolling || scaling ? 1 : 0));
+                    wished.size() - 1 + replacingAsWished + (rolling || scaling ? 1 : 0));
         }
         nextWished();
     }
@@ -125,22 +125,21 @@ public final class WorkerSupervisor implements AutoCloseable {
     /** A fleet-wide change waits for the one under way: refused (409) with {@code more} after what is under way. */
     private void refuseWhileBusy(String more) {
         String underWay = rolling ? "a rolling restart of every worker" : scaling ? "a scale"
-                : replacingAsWished ? "a replacement the edge makes by itself (asked by a worker, or over the memory cap)" : null;
+                : replacingAsWished > 0 ? "a replacement the edge makes by itself (asked by a worker, or over the memory cap)" : null;
         if (underWay != null) {
             throw new IllegalStateException(underWay + " is under way" + more);
         }
     }
 
     private void nextWished() {
-        if (replacingAsWished || rolling || scaling || wished.isEmpty()) {
-            return;
+        while (replacingAsWished < settings.maxSurge() && !rolling && !scaling && !wished.isEmpty()) {
+            Wished next = wished.poll();
+            replacingAsWished++;
+            next.slot().replaceAsWished(next.instance(), next.wish()).whenComplete((ok, failure) -> loop.execute(() -> {
+                replacingAsWished--;
+                nextWished();
+            }));
         }
-        Wished next = wished.poll();
-        replacingAsWished = true;
-        next.slot().replaceAsWished(next.instance(), next.wish()).whenComplete((ok, failure) -> loop.execute(() -> {
-            replacingAsWished = false;
-            nextWished();
-        }));
     }
 
     private void checkHeartbeatsEvery(Duration period) {
@@ -182,31 +181,80 @@ public final class WorkerSupervisor implements AutoCloseable {
     }
 
     /**
-     * Replaces every worker, one at a time: each replacement is UP before its old instance is
-     * stopped. The first replacement that does not come UP ends the roll; the workers not yet
-     * replaced keep serving.
+     * Replaces every worker, {@code workers.max-surge} at a time: each replacement is UP before its
+     * old instance is stopped. The first replacement that does not come UP ends the roll; the
+     * workers not yet replaced keep serving.
      */
     public CompletableFuture<List<Replacement>> reload() {
         return onLoop(() -> {
             refuseWhileBusy("");
             rolling = true;
-            List<Replacement> done = new ArrayList<>();
-            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-            for (WorkerSlot slot : slots) {
-                chain = chain.thenCompose(ignored -> onLoop(slot::replace)).thenAccept(done::add);
-            }
-            return chain.handle((ok, failure) -> {
+            return new Roll(List.copyOf(slots), settings.maxSurge()).start().handle((done, failure) -> {
                 loop.execute(() -> {
                     rolling = false;
                     nextWished();
                 });
                 if (failure != null) {
-                    throw new ReplacementFailedException("rolling restart stopped after " + done.size() + " of " + slots.size()
-                            + " workers: " + rootMessage(failure), failure);
+                    throw failure instanceof CompletionException && failure.getCause() != null
+                            ? (RuntimeException) failure.getCause() : (RuntimeException) failure;
                 }
-                return List.copyOf(done);
+                return done;
             });
         });
+    }
+
+    /**
+     * A rolling restart of {@code slots}, at most {@code surge} replacements under way at once
+     * (each UP before its old instance drains, so capacity never drops). The first that fails
+     * ends the roll once those under way are done; the slots not yet replaced keep serving.
+     * Runs on the loop.
+     */
+    private final class Roll {
+        private final ArrayDeque<WorkerSlot> waiting;
+        private final int surge;
+        private final int total;
+        private final List<Replacement> done = new ArrayList<>();
+        private final CompletableFuture<List<Replacement>> result = new CompletableFuture<>();
+        private int underWay;
+        private Throwable failure;
+
+        Roll(List<WorkerSlot> slots, int surge) {
+            this.waiting = new ArrayDeque<>(slots);
+            this.surge = surge;
+            this.total = slots.size();
+        }
+
+        CompletableFuture<List<Replacement>> start() {
+            next();
+            return result;
+        }
+
+        private void next() {
+            while (underWay < surge && failure == null && !waiting.isEmpty()) {
+                WorkerSlot slot = waiting.poll();
+                underWay++;
+                slot.replace().whenComplete((replaced, failed) -> loop.execute(() -> finished(replaced, failed)));
+            }
+            if (underWay == 0 && (failure != null || waiting.isEmpty())) {
+                if (failure != null) {
+                    result.completeExceptionally(new ReplacementFailedException("rolling restart stopped after " + done.size()
+                            + " of " + total + " workers: " + rootMessage(failure), failure));
+                } else {
+                    done.sort(java.util.Comparator.comparing(Replacement::id, java.util.Comparator.comparingInt(Integer::parseInt)));
+                    result.complete(List.copyOf(done));
+                }
+            }
+        }
+
+        private void finished(Replacement replaced, Throwable failed) {
+            underWay--;
+            if (failed != null) {
+                failure = failure == null ? failed : failure;
+            } else {
+                done.add(replaced);
+            }
+            next();
+        }
     }
 
     /**
@@ -236,7 +284,7 @@ public final class WorkerSupervisor implements AutoCloseable {
             }
             if (roll) {
                 done = done.thenCompose(before -> reload().thenApply(replaced -> join(before,
-                        "replaced " + replaced.size() + " workers, one at a time")));
+                        "replaced " + replaced.size() + " workers, " + settings.maxSurge() + " at a time")));
             } else {
                 List<CompletableFuture<Replacement>> revived = slots.stream().filter(WorkerSlot::failed)
                         .map(WorkerSlot::replace).toList();

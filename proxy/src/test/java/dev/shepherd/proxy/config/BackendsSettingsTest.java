@@ -66,15 +66,32 @@ class BackendsSettingsTest {
     void backendThatIsNotAStringIsRejected() {
         assertThatThrownBy(() -> parse("shepherd { workers.count = 0, backends = [9001] }"))
                 .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageEndingWith("Invalid value at 'shepherd.backends': each entry must be a \"host:port\" string, got 9001");
+                .hasMessageEndingWith("Invalid value at 'shepherd.backends': each entry must be a \"host:port\" or"
+                        + " \"dns:NAME:PORT\" string, got 9001");
     }
 
     @Test
-    void noWorkersAndNoBackendsIsRejected() {
-        assertThatThrownBy(() -> parse("shepherd { workers.count = 0 }"))
+    void noWorkersAndNoBackendsIsBlamedOnTheUsersCountNotOnReferenceConf() {
+        assertThatThrownBy(() -> parse("shepherd {\n  workers.count = 0\n}"))
                 .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageEndingWith("Invalid value at 'shepherd.backends': "
-                        + "must list at least one host:port when workers.count = 0, or there is nothing to proxy to");
+                .hasMessage("String: 2: Invalid value at 'shepherd.workers.count': workers.count = 0 and backends lists"
+                        + " nothing: there is nothing to proxy to (list at least one host:port or dns:NAME:PORT in backends,"
+                        + " or run workers)");
+    }
+
+    @Test
+    void aDnsBackendIsReadAsANameAndAPort() {
+        ShepherdSettings settings = parse("shepherd { workers.count = 0, backends = [\"dns:app.test:8080\", \"127.0.0.1:9001\"],"
+                + " discovery { min-refresh = 2s, nameserver = \"127.0.0.1:8600\" } }");
+        assertThat(settings.dnsBackends()).containsExactly(new DnsBackend("app.test", 8080));
+        assertThat(settings.backends()).extracting(Endpoint::id).containsExactly("127.0.0.1:9001");
+        assertThat(settings.discovery().minRefresh()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(settings.discovery().nameserver()).isEqualTo(new java.net.InetSocketAddress("127.0.0.1", 8600));
+        assertThatThrownBy(() -> parse("shepherd { workers.count = 0, backends = [\"dns:app.test\"] }"))
+                .hasMessageEndingWith("Invalid value at 'shepherd.backends': 'dns:app.test' is not dns:NAME:PORT");
+        assertThatThrownBy(() -> parse("shepherd { workers.count = 0, backends = [\"dns:a:1\"], discovery.nameserver = \"dns.example\" }"))
+                .hasMessageEndingWith("Invalid value at 'shepherd.discovery.nameserver': must be an IP address with an optional"
+                        + " port, such as 127.0.0.1:8600, got 'dns.example'");
     }
 
     @Test

@@ -39,7 +39,8 @@ public final class TestSettings {
         ShepherdSettings s = sidecar(keys);
         return new ShepherdSettings(new ListenSpec(host, 0), s.balance(), s.connectTimeout(), s.connectAttempts(), s.retryOn(), s.queueTimeout(), s.firstByteTimeout(),
                 s.idleTimeout(), s.maxConnections(), s.maxConnectionsPerEndpoint(), s.maxConnectionsPerSource(), s.maxConnectionDuration(), s.proxyProtocol(), s.eventLoopThreads(),
-                s.transport(), s.readBufferSize(), s.shutdownTimeout(), s.workers(), backends, s.healthCheck(),
+                s.transport(), s.readBufferSize(), s.shutdownTimeout(), s.workers(), backends, s.dnsBackends(), s.discovery(),
+                s.healthCheck(),
                 new AdminSettings(new ListenSpec("127.0.0.1", 0), s.admin().token()));
     }
 }

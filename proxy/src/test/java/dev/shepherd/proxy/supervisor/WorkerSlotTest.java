@@ -34,7 +34,7 @@ class WorkerSlotTest {
     private final WorkerSettings settings = new WorkerSettings(1, List.of("fake-worker", "--port={port}"), HOME, Map.of("APP_PORT", "{port}", "APP_NAME", "app-{id}"), null,
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5), 0,
             new RestartSettings(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1), 3, Duration.ofMinutes(5)),
-            new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO);
+            new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO, 1);
     private final WorkerSlot slot;
     private final SlotContext context;
 
@@ -171,7 +171,7 @@ class WorkerSlotTest {
         WorkerSettings s = settings;
         return new WorkerSettings(s.count(), s.command(), s.firstPort(), s.env(), s.directory(), s.readyTimeout(), s.drainTimeout(),
                 s.stopTimeout(), s.killTimeout(), s.unhealthyRestartAfter(), s.slowStart(), s.maxMemory(), s.restart(),
-                s.heartbeat(), protocol);
+                s.heartbeat(), protocol, s.maxSurge());
     }
 
     @Test

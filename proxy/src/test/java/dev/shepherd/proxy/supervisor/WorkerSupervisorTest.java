@@ -183,6 +183,33 @@ class WorkerSupervisorTest {
         assertThat(group.status()).as("a stopped worker's endpoint leaves the group").isEmpty();
     }
 
+    @Test
+    void aRollingRestartWithMaxSurge2ReplacesTwoWorkersAtOnceAndNeverLowersCapacity() throws Exception {
+        WorkerSettings one = settings(3, List.of(), Map.of());
+        start(new WorkerSettings(one.count(), one.command(), one.firstPort(), one.env(), one.directory(), one.readyTimeout(),
+                one.drainTimeout(), one.stopTimeout(), one.killTimeout(), one.unhealthyRestartAfter(), one.slowStart(),
+                one.maxMemory(), one.restart(), one.heartbeat(), one.protocol(), 2));
+        for (String id : List.of("0", "1", "2")) {
+            awaitState(id, EndpointState.UP);
+        }
+
+        var rolled = supervisor.reload();
+        int mostReplacingAtOnce = 0;
+        int fewestUp = Integer.MAX_VALUE;
+        while (!rolled.isDone()) {
+            List<WorkerStatus> rows = supervisor.status();
+            // A slot with two rows or more has a replacement (or a retiring instance) beside its serving one.
+            long replacing = rows.stream().filter(r -> r.state() == EndpointState.STARTING).count();
+            mostReplacingAtOnce = Math.max(mostReplacingAtOnce, (int) replacing);
+            fewestUp = Math.min(fewestUp, (int) rows.stream().filter(r -> r.state() == EndpointState.UP).count());
+            Thread.sleep(5);
+        }
+
+        assertThat(rolled.get(10, TimeUnit.SECONDS)).extracting(Replacement::id).containsExactly("0", "1", "2");
+        assertThat(mostReplacingAtOnce).as("replacements starting at once").isEqualTo(2);
+        assertThat(fewestUp).as("workers UP at every sample").isGreaterThanOrEqualTo(3);
+    }
+
     private static List<String> javaCommand(Class<?> main) {
         return List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx32m",
                 "-cp", System.getProperty("java.class.path"), main.getName());
@@ -211,6 +238,6 @@ class WorkerSupervisorTest {
         return new WorkerSettings(count, command, firstPort, env, null,
                 Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5), 0,
                 new RestartSettings(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
-                new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO);
+                new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO, 1);
     }
 }

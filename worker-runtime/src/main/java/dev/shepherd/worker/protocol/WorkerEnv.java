@@ -13,6 +13,11 @@ public final class WorkerEnv {
      * carry: another process that finds the socket cannot speak for the worker.
      */
     public static final String CONTROL_SECRET = "SHEPHERD_CONTROL_SECRET";
+    /**
+     * The edge's {@code workers.drain-timeout} in milliseconds: how long a worker stopped from
+     * outside may wait for the edge to drain it.
+     */
+    public static final String DRAIN_TIMEOUT = "SHEPHERD_DRAIN_TIMEOUT";
     /** Milliseconds between two heartbeats. */
     public static final String HEARTBEAT_INTERVAL = "SHEPHERD_HEARTBEAT_INTERVAL";
 

@@ -1,0 +1,231 @@
+package dev.shepherd.proxy.operations;
+
+import dev.shepherd.proxy.config.DiscoverySettings;
+import dev.shepherd.proxy.config.DnsBackend;
+import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.logging.LogLimiter;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.AddressedEnvelope;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.dns.DefaultDnsQuestion;
+import io.netty.handler.codec.dns.DnsRawRecord;
+import io.netty.handler.codec.dns.DnsRecord;
+import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.handler.codec.dns.DnsResponse;
+import io.netty.handler.codec.dns.DnsResponseCode;
+import io.netty.handler.codec.dns.DnsSection;
+import io.netty.resolver.dns.DnsNameResolver;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsServerAddressStreamProviders;
+import io.netty.resolver.dns.SingletonDnsServerAddressStreamProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured endpoints: the {@code host:port} entries of {@code backends} as they are, and
+ * each {@code dns:NAME:PORT} entry as every address NAME resolves to (A and AAAA), asked again
+ * when the records' TTL runs out, within {@code discovery.min-refresh} and {@code max-refresh}, as
+ * Envoy's STRICT_DNS does. Every change goes to {@link StaticBackends}: a new address joins after
+ * its rise checks, a vanished one is drained. A lookup that fails keeps the last addresses found,
+ * is logged at a bounded rate, and is tried again after min-refresh. Queries go through Netty's
+ * non-blocking resolver, on a thread of their own.
+ */
+public final class Discovery implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Discovery.class);
+
+    private final StaticBackends backends;
+    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("shepherd-dns", true),
+            NioIoHandler.newFactory());
+    // Under this object's lock:
+    private List<Endpoint> fixed = List.of();
+    private final Map<DnsBackend, Name> names = new LinkedHashMap<>();
+    private DiscoverySettings settings;
+    private DnsNameResolver resolver;
+    private boolean closed;
+
+    /** What one {@code dns:} entry resolves to now, and its next lookup. */
+    private static final class Name {
+        List<Endpoint> endpoints = List.of();
+        ScheduledFuture<?> next;
+        final LogLimiter failures = new LogLimiter(1, 30, TimeUnit.SECONDS, System::nanoTime);
+    }
+
+    public Discovery(StaticBackends backends) {
+        this.backends = backends;
+    }
+
+    /**
+     * Makes the endpoints {@code fixed} plus what each of {@code dns} resolves to (new names are
+     * looked up at once; the addresses of names no longer listed leave). Returns what changed at
+     * once ({@code +host:port}, {@code -host:port}, {@code +dns:NAME:PORT}).
+     */
+    public synchronized List<String> configure(List<Endpoint> fixed, List<DnsBackend> dns, DiscoverySettings next) {
+        List<String> changes = new ArrayList<>();
+        this.fixed = List.copyOf(fixed);
+        if (!Objects.equals(settings, next)) {
+            settings = next;
+            if (resolver != null) {
+                resolver.close();
+                resolver = null;
+            }
+        }
+        for (DnsBackend gone : List.copyOf(names.keySet())) {
+            if (!dns.contains(gone)) {
+                Name name = names.remove(gone);
+                if (name.next != null) {
+                    name.next.cancel(false);
+                }
+                changes.add("-" + gone);
+            }
+        }
+        for (DnsBackend added : dns) {
+            if (!names.containsKey(added)) {
+                names.put(added, new Name());
+                changes.add("+" + added);
+                lookUp(added);
+            }
+        }
+        changes.addAll(push());
+        return changes;
+    }
+
+    /** The endpoints now: the fixed ones, then each name's addresses, without repeats. */
+    public synchronized List<Endpoint> endpoints() {
+        Set<Endpoint> all = new LinkedHashSet<>(fixed);
+        names.values().forEach(name -> all.addAll(name.endpoints));
+        return List.copyOf(all);
+    }
+
+    private List<String> push() {
+        return backends.configure(endpoints()).changes();
+    }
+
+    private void lookUp(DnsBackend name) {
+        if (closed) {
+            return;
+        }
+        DnsNameResolver dns = resolver();
+        String fqdn = name.name().endsWith(".") ? name.name() : name.name() + ".";
+        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> a = dns.query(new DefaultDnsQuestion(fqdn, DnsRecordType.A));
+        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> aaaa = dns.query(new DefaultDnsQuestion(fqdn, DnsRecordType.AAAA));
+        a.addListener(doneA -> aaaa.addListener(doneAaaa -> answered(name, a, aaaa)));
+    }
+
+    /** Both queries are done: the addresses they found, or the last ones kept when neither answered. */
+    private void answered(DnsBackend name, Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> a,
+            Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> aaaa) {
+        List<InetAddress> addresses = new ArrayList<>();
+        long ttl = Long.MAX_VALUE;
+        List<String> failures = new ArrayList<>();
+        for (Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query : List.of(a, aaaa)) {
+            if (!query.isSuccess()) {
+                failures.add(query.cause().getMessage());
+                continue;
+            }
+            AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = query.getNow();
+            try {
+                DnsResponse response = envelope.content();
+                if (response.code() != DnsResponseCode.NOERROR) {
+                    failures.add(response.code().toString());
+                    continue;
+                }
+                for (int i = 0; i < response.count(DnsSection.ANSWER); i++) {
+                    DnsRecord record = response.recordAt(DnsSection.ANSWER, i);
+                    if (record instanceof DnsRawRecord raw
+                            && (record.type() == DnsRecordType.A || record.type() == DnsRecordType.AAAA)) {
+                        try {
+                            addresses.add(InetAddress.getByAddress(ByteBufUtil.getBytes(raw.content())));
+                            ttl = Math.min(ttl, record.timeToLive());
+                        } catch (UnknownHostException malformed) {
+                            failures.add("a malformed address record");
+                        }
+                    }
+                }
+            } finally {
+                envelope.release();
+            }
+        }
+        synchronized (this) {
+            Name entry = names.get(name);
+            if (entry == null || closed) {
+                return; // no longer configured
+            }
+            Duration next;
+            if (failures.size() == 2 || (addresses.isEmpty() && !failures.isEmpty())) {
+                long held = entry.failures.tryLog();
+                if (held >= 0) {
+                    log.warn("discovery: looking up {} failed ({}); its last {} addresses stay ({} more failures since the last"
+                            + " such line)", name, String.join("; ", failures), entry.endpoints.size(), held);
+                }
+                next = settings.minRefresh();
+            } else {
+                List<Endpoint> found = addresses.stream().distinct()
+                        .map(address -> new Endpoint(endpointId(address, name.port()), address.getHostAddress(), name.port()))
+                        .toList();
+                if (!found.equals(entry.endpoints)) {
+                    log.info("discovery: {} resolves to {}", name, found.isEmpty() ? "no address" : found);
+                    entry.endpoints = found;
+                    push();
+                }
+                next = clamp(addresses.isEmpty() ? settings.minRefresh() : Duration.ofSeconds(ttl));
+            }
+            entry.next = loop.schedule(() -> lookUp(name), next.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Duration clamp(Duration ttl) {
+        return ttl.compareTo(settings.minRefresh()) < 0 ? settings.minRefresh()
+                : ttl.compareTo(settings.maxRefresh()) > 0 ? settings.maxRefresh() : ttl;
+    }
+
+    private static String endpointId(InetAddress address, int port) {
+        return address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]:" + port
+                : address.getHostAddress() + ":" + port;
+    }
+
+    private synchronized DnsNameResolver resolver() {
+        if (resolver == null) {
+            DnsNameResolverBuilder builder = new DnsNameResolverBuilder(loop.next())
+                    .datagramChannelType(NioDatagramChannel.class)
+                    .queryTimeoutMillis(Math.max(500, settings.minRefresh().toMillis()))
+                    .nameServerProvider(settings.nameserver() != null
+                            ? new SingletonDnsServerAddressStreamProvider(settings.nameserver())
+                            : DnsServerAddressStreamProviders.platformDefault());
+            resolver = builder.build();
+        }
+        return resolver;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        names.values().forEach(name -> {
+            if (name.next != null) {
+                name.next.cancel(false);
+            }
+        });
+        if (resolver != null) {
+            resolver.close();
+            resolver = null;
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}
