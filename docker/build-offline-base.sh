@@ -34,13 +34,14 @@ copy_lib() {
   cp -L "$lib" "$root$lib"
 }
 for binary in "$root/opt/jre/bin/java" $(find "$root/opt/jre" -name '*.so'); do
-  ldd "$binary" 2>/dev/null | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' | while read -r lib; do
+  { ldd "$binary" 2>/dev/null || true; } | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' | while read -r lib; do
     copy_lib "$lib"
   done
 done
 for name in libdl.so.2 librt.so.1 libpthread.so.0 libgcc_s.so.1; do
-  lib=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ { print $NF; exit }')
-  [ -n "$lib" ] && copy_lib "$lib"
+  # awk reads to the end: an early exit would kill ldconfig with SIGPIPE, which pipefail reports.
+  lib=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ && !found { print $NF; found = 1 }')
+  if [ -n "$lib" ]; then copy_lib "$lib"; fi
 done
 
 mkdir -p "$root/bin" "$root/etc" "$root/tmp"

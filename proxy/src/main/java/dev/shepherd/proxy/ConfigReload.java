@@ -77,6 +77,7 @@ final class ConfigReload {
             needRestart.add("workers.count (this edge started without workers)");
         }
         ShepherdSettings next = keepingStartOnly(read, running);
+        WorkerSettings before = running.workers();
         List<String> applied = new ArrayList<>();
         for (String key : changed) {
             if (!atStartOnly(key) && !(key.startsWith("workers.") && supervisor == null) && !BACKENDS.contains(key)) {
@@ -100,7 +101,6 @@ final class ConfigReload {
         log.info("config reload from {}: {}{}", file, applied.isEmpty() ? "nothing changed" : "applied " + String.join(", ", applied),
                 needRestart.isEmpty() ? "" : "; not applied, they need a restart of the edge: " + String.join(", ", needRestart));
         List<String> restart = List.copyOf(needRestart);
-        WorkerSettings before = running.workers();
         return workers.handle((done, failure) -> {
             if (failure instanceof IllegalStateException busy) {
                 workersNotApplied(before);

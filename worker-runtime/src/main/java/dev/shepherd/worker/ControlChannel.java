@@ -64,7 +64,12 @@ final class ControlChannel {
             throw e;
         }
         ControlChannel channel = new ControlChannel(socket, heartbeatInterval, handler);
-        channel.writer.write(Frame.hello(secret));
+        try {
+            channel.writer.write(Frame.hello(secret));
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
         return channel;
     }
 

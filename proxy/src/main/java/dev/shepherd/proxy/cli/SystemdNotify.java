@@ -68,8 +68,12 @@ final class SystemdNotify implements AutoCloseable {
                     .sync();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty's sync() rethrows a native IOException as it is
             log.warn("cannot tell systemd {} at {}: {}", state.replace('\n', ' '), socket.path(), e.toString());
+            if (channel == null && loop != null) {
+                loop.shutdownGracefully(0, 1, TimeUnit.SECONDS); // registration failed: the next send starts afresh
+                loop = null;
+            }
         }
     }
 

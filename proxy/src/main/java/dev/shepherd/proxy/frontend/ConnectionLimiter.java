@@ -15,9 +15,9 @@ import java.util.Queue;
  */
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     private final Queue<Channel> waiting = new ArrayDeque<>();
-    private int maxConnections;
+    private volatile int maxConnections;
     private int open;
-    private ChannelHandlerContext ctx;
+    private volatile ChannelHandlerContext ctx;
 
     ConnectionLimiter(int maxConnections) {
         this.maxConnections = maxConnections;
@@ -30,9 +30,14 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     /** A config reload's {@code max-connections}: a higher one admits waiting clients at once, a lower one new ones only. */
     void limit(int maxConnections) {
-        ctx.executor().execute(() -> {
+        ChannelHandlerContext listening = ctx;
+        if (listening == null) {
+            this.maxConnections = maxConnections; // not listening yet: no loop, nobody waiting
+            return;
+        }
+        listening.executor().execute(() -> {
             this.maxConnections = maxConnections;
-            admitWaiting(ctx);
+            admitWaiting(listening);
         });
     }
 

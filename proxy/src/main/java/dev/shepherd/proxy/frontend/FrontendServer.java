@@ -99,9 +99,7 @@ public final class FrontendServer implements AutoCloseable {
         idleNanos = next.idleTimeout().toNanos();
         maxDurationNanos = next.maxConnectionDuration().toNanos();
         perSource.limit(next.maxConnectionsPerSource());
-        if (serverChannel != null) {
-            limiter.limit(next.maxConnections());
-        }
+        limiter.limit(next.maxConnections());
     }
 
     /** Binds {@code listen.host:listen.port} and returns the bound address (useful with port 0). */

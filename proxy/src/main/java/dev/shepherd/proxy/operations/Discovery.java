@@ -118,76 +118,106 @@ public final class Discovery implements AutoCloseable {
         return backends.configure(endpoints()).changes();
     }
 
-    private void lookUp(DnsBackend name) {
-        if (closed) {
+    private synchronized void lookUp(DnsBackend name) {
+        Name entry = names.get(name);
+        if (closed || entry == null) {
             return;
         }
         DnsNameResolver dns = resolver();
         String fqdn = name.name().endsWith(".") ? name.name() : name.name() + ".";
         Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> a = dns.query(new DefaultDnsQuestion(fqdn, DnsRecordType.A));
         Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> aaaa = dns.query(new DefaultDnsQuestion(fqdn, DnsRecordType.AAAA));
-        a.addListener(doneA -> aaaa.addListener(doneAaaa -> answered(name, a, aaaa)));
+        a.addListener(doneA -> aaaa.addListener(doneAaaa -> answered(name, entry, a, aaaa)));
     }
 
-    /** Both queries are done: the addresses they found, or the last ones kept when neither answered. */
-    private void answered(DnsBackend name, Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> a,
+    /**
+     * Both queries are done: the addresses they found. A query that failed keeps the last
+     * addresses of its family (A: IPv4, AAAA: IPv6); when both failed, every last address stays.
+     */
+    private void answered(DnsBackend name, Name asked, Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> a,
             Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> aaaa) {
-        List<InetAddress> addresses = new ArrayList<>();
-        long ttl = Long.MAX_VALUE;
         List<String> failures = new ArrayList<>();
-        for (Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query : List.of(a, aaaa)) {
-            if (!query.isSuccess()) {
-                failures.add(query.cause().getMessage());
-                continue;
-            }
-            AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = query.getNow();
-            try {
-                DnsResponse response = envelope.content();
-                if (response.code() != DnsResponseCode.NOERROR) {
-                    failures.add(response.code().toString());
-                    continue;
-                }
-                for (int i = 0; i < response.count(DnsSection.ANSWER); i++) {
-                    DnsRecord record = response.recordAt(DnsSection.ANSWER, i);
-                    if (record instanceof DnsRawRecord raw
-                            && (record.type() == DnsRecordType.A || record.type() == DnsRecordType.AAAA)) {
-                        try {
-                            addresses.add(InetAddress.getByAddress(ByteBufUtil.getBytes(raw.content())));
-                            ttl = Math.min(ttl, record.timeToLive());
-                        } catch (UnknownHostException malformed) {
-                            failures.add("a malformed address record");
-                        }
-                    }
-                }
-            } finally {
-                envelope.release();
-            }
-        }
+        long[] ttl = {Long.MAX_VALUE};
+        List<InetAddress> v4 = addresses(a, DnsRecordType.A, failures, ttl);
+        List<InetAddress> v6 = addresses(aaaa, DnsRecordType.AAAA, failures, ttl);
         synchronized (this) {
-            Name entry = names.get(name);
-            if (entry == null || closed) {
-                return; // no longer configured
+            if (closed || names.get(name) != asked) {
+                return; // no longer configured, or configured again since this lookup began
             }
-            Duration next;
-            if (failures.size() == 2 || (addresses.isEmpty() && !failures.isEmpty())) {
-                long held = entry.failures.tryLog();
+            Duration next = settings.minRefresh();
+            if (v4 == null && v6 == null) {
+                long held = asked.failures.tryLog();
                 if (held >= 0) {
                     log.warn("discovery: looking up {} failed ({}); its last {} addresses stay ({} more failures since the last"
-                            + " such line)", name, String.join("; ", failures), entry.endpoints.size(), held);
+                            + " such line)", name, String.join("; ", failures), asked.endpoints.size(), held);
                 }
-                next = settings.minRefresh();
             } else {
-                List<Endpoint> found = addresses.stream().distinct()
-                        .map(address -> new Endpoint(endpointId(address, name.port()), address.getHostAddress(), name.port()))
-                        .toList();
-                if (!found.equals(entry.endpoints)) {
+                List<Endpoint> found = new ArrayList<>();
+                addAll(found, v4 != null ? v4 : lastOf(asked, java.net.Inet4Address.class), name.port());
+                addAll(found, v6 != null ? v6 : lastOf(asked, java.net.Inet6Address.class), name.port());
+                if (!found.equals(asked.endpoints)) {
                     log.info("discovery: {} resolves to {}", name, found.isEmpty() ? "no address" : found);
-                    entry.endpoints = found;
+                    asked.endpoints = List.copyOf(found);
                     push();
                 }
-                next = clamp(addresses.isEmpty() ? settings.minRefresh() : Duration.ofSeconds(ttl));
+                if (failures.isEmpty() && ttl[0] != Long.MAX_VALUE) {
+                    next = clamp(Duration.ofSeconds(ttl[0]));
+                }
             }
-            entry.next = loop.schedule(() -> lookUp(name), next.toMillis(), TimeUnit.MILLISECONDS);
+            asked.next = loop.schedule(() -> lookUp(name), next.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The addresses one query found, or null when it failed (its reason added to {@code failures}). */
+    private static List<InetAddress> addresses(Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query,
+            DnsRecordType type, List<String> failures, long[] ttl) {
+        if (!query.isSuccess()) {
+            failures.add(type + ": " + query.cause().getMessage());
+            return null;
+        }
+        AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = query.getNow();
+        try {
+            DnsResponse response = envelope.content();
+            // NXDOMAIN too counts as a failure, the last addresses kept (HAProxy's "hold nx"): a
+            // name that vanishes for a moment must not drain every endpoint.
+            if (response.code() != DnsResponseCode.NOERROR) {
+                failures.add(type + ": " + response.code());
+                return null;
+            }
+            List<InetAddress> found = new ArrayList<>();
+            for (int i = 0; i < response.count(DnsSection.ANSWER); i++) {
+                DnsRecord record = response.recordAt(DnsSection.ANSWER, i);
+                if (record instanceof DnsRawRecord raw && record.type() == type) {
+                    try {
+                        found.add(InetAddress.getByAddress(ByteBufUtil.getBytes(raw.content())));
+                        ttl[0] = Math.min(ttl[0], record.timeToLive());
+                    } catch (UnknownHostException malformed) {
+                        failures.add(type + ": a malformed address record");
+                    }
+                }
+            }
+            return found;
+        } finally {
+            envelope.release();
+        }
+    }
+
+    private static List<InetAddress> lastOf(Name name, Class<? extends InetAddress> family) {
+        return name.endpoints.stream().map(endpoint -> {
+            try {
+                return InetAddress.getByName(endpoint.host()); // an IP literal: no lookup
+            } catch (UnknownHostException notALiteral) {
+                return null;
+            }
+        }).filter(family::isInstance).toList();
+    }
+
+    private static void addAll(List<Endpoint> endpoints, List<InetAddress> addresses, int port) {
+        for (InetAddress address : addresses) {
+            Endpoint endpoint = new Endpoint(endpointId(address, port), address.getHostAddress(), port);
+            if (!endpoints.contains(endpoint)) {
+                endpoints.add(endpoint);
+            }
         }
     }
 
@@ -202,7 +232,7 @@ public final class Discovery implements AutoCloseable {
     }
 
     private synchronized DnsNameResolver resolver() {
-        if (resolver == null) {
+        if (resolver == null) { // not after close(): lookUp checks closed under this same lock
             DnsNameResolverBuilder builder = new DnsNameResolverBuilder(loop.next())
                     .datagramChannelType(NioDatagramChannel.class)
                     .queryTimeoutMillis(Math.max(500, settings.minRefresh().toMillis()))

@@ -196,7 +196,8 @@ final class ControlSocket implements AutoCloseable {
             if (!MessageDigest.isEqual(first.payload().getBytes(StandardCharsets.UTF_8), secret)) {
                 return "its hello did not carry the instance's secret (" + WorkerEnv.CONTROL_SECRET + ")";
             }
-            return null;
+            // A timer already running closes the connection: too late, whatever it said.
+            return timeout.cancel(false) ? null : "no hello within " + HELLO_TIMEOUT.toMillis() + " ms";
         } catch (MalformedFrameException e) {
             return "a malformed first frame: " + e.getMessage();
         } catch (IOException e) {

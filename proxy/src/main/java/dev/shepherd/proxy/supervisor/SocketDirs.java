@@ -86,23 +86,31 @@ final class SocketDirs {
     private static void reapRecordedWorkers(Path dir, long edgePid) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.pid")) {
             for (Path file : files) {
-                String[] fields = Files.readString(file).trim().split(" ");
-                if (fields.length != 2) {
-                    continue;
+                try {
+                    reap(file, edgePid);
+                } catch (IOException | RuntimeException e) {
+                    log.debug("cannot read {}: {}", file, e.toString()); // the others are still read
                 }
-                long pid = Long.parseLong(fields[0]);
-                long started = Long.parseLong(fields[1]);
-                ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                        .filter(process -> process.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false))
-                        .ifPresent(process -> {
-                            process.destroyForcibly();
-                            log.warn("killed pid {} ({}), a worker left running by an edge (pid {}) that is no longer running",
-                                    pid, file.getFileName().toString().replace(".pid", ""), edgePid);
-                        });
             }
         } catch (IOException | RuntimeException e) {
             log.debug("cannot read the workers recorded in {}: {}", dir, e.toString());
         }
+    }
+
+    private static void reap(Path file, long edgePid) throws IOException {
+        String[] fields = Files.readString(file).trim().split(" ");
+        if (fields.length != 2) {
+            return;
+        }
+        long pid = Long.parseLong(fields[0]);
+        long started = Long.parseLong(fields[1]);
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(process -> process.info().startInstant().map(i -> i.toEpochMilli() == started).orElse(false))
+                .ifPresent(process -> {
+                    process.destroyForcibly();
+                    log.warn("killed pid {} ({}), a worker left running by an edge (pid {}) that is no longer running",
+                            pid, file.getFileName().toString().replace(".pid", ""), edgePid);
+                });
     }
 
     static void delete(Path dir) {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongUnaryOperator;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +63,8 @@ final class WorkerInstance {
     private final SlotContext context;
     private final boolean slowStart;
     private final CompletableFuture<Void> up = new CompletableFuture<>();
-    private final CompletableFuture<Wish> replacementWanted = new CompletableFuture<>();
+    private Consumer<Wish> wishes = wish -> { }; // the slot's; on the loop
+    private boolean wishPending; // a wish of this instance waits or is being carried out; on the loop
     /** Every log line this instance can cause (its output, its messages) within one budget. */
     private final LogLimiter logBudget = new LogLimiter(LOG_LINES_PER_SECOND, 1, TimeUnit.SECONDS, System::nanoTime);
     private final CompletableFuture<Exit> exited = new CompletableFuture<>();
@@ -123,12 +125,18 @@ final class WorkerInstance {
     }
 
     /**
-     * Completes, with the cause and reason, when this instance should be replaced the rolling way
-     * (its replacement UP first): it broke the control protocol, asked for it, or stayed over the
-     * memory cap. The first wish counts; later ones are logged and dropped.
+     * Hears, on the loop, when this instance should be replaced the rolling way (its replacement UP
+     * first): it broke the control protocol, asked for it, or stayed over the memory cap. While one
+     * wish is pending, later ones are logged and dropped.
      */
-    CompletableFuture<Wish> replacementWanted() {
-        return replacementWanted;
+    void onWish(Consumer<Wish> handler) {
+        wishes = handler;
+    }
+
+    /** Its pending wish was dealt with without replacing it (skipped, or the replacement failed): it may wish again. */
+    void wishDropped() {
+        wishPending = false;
+        samplesOverMemory = 0;
     }
 
     /**
@@ -144,12 +152,16 @@ final class WorkerInstance {
         return held >= 0;
     }
 
+    /** On the loop. */
     private void wish(ReplacementCause cause, String reason) {
-        if (!replacementWanted.complete(new Wish(cause, reason))) {
+        if (wishPending) {
             if (withinLogBudget()) {
                 log.info("worker {}: {} ({}); a replacement is already wanted", id, reason, cause.tag());
             }
+            return;
         }
+        wishPending = true;
+        wishes.accept(new Wish(cause, reason));
     }
 
     /**
@@ -159,7 +171,7 @@ final class WorkerInstance {
      * @param residentBytes the resident memory of a pid, or -1 when it cannot be read
      */
     void checkMemory(long cap, LongUnaryOperator residentBytes) {
-        if (process == null || state != EndpointState.UP || stop != null || replacementWanted.isDone()) {
+        if (process == null || state != EndpointState.UP || stop != null || wishPending) {
             samplesOverMemory = 0;
             return;
         }
@@ -565,7 +577,7 @@ final class WorkerInstance {
         public void onBroken(String why) {
             log.warn("worker {} broke the control protocol: {}; it is replaced (its replacement admitted first) and its"
                     + " channel is no longer read", id, why);
-            replacementWanted.complete(new Wish(ReplacementCause.PROTOCOL, "it broke the control protocol: " + why));
+            context.loop().execute(() -> wish(ReplacementCause.PROTOCOL, "it broke the control protocol: " + why));
         }
 
         @Override

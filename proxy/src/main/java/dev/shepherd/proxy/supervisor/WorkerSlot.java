@@ -250,7 +250,7 @@ final class WorkerSlot {
      * not UP yet, or itself a replacement, is stopped (and respawned, or the roll ends).
      */
     private void replaceWhenWanted(WorkerInstance instance) {
-        instance.replacementWanted().thenAccept(wish -> context.loop().execute(() -> {
+        instance.onWish(wish -> {
             if (stopWanted || (instance != current && instance != next)) {
                 return;
             }
@@ -258,8 +258,10 @@ final class WorkerSlot {
                 context.replacements().wanted(this, instance, wish);
             } else if (instance != current || next == null) {
                 instance.stop();
+            } else {
+                instance.wishDropped(); // it serves while its replacement starts: replaced anyway
             }
-        }));
+        });
     }
 
     /**
@@ -268,13 +270,16 @@ final class WorkerSlot {
      */
     CompletableFuture<Void> replaceAsWished(WorkerInstance instance, WorkerInstance.Wish wish) {
         if (stopWanted || instance != current || next != null || instance.state() != EndpointState.UP) {
+            instance.wishDropped(); // replaced or stopped meanwhile, or not serving now: it may wish again
             return CompletableFuture.completedFuture(null);
         }
         replacementsByCause.merge(wish.cause(), 1, Integer::sum);
         log.info("worker {}: replacing it ({}): {}", id, wish.cause().tag(), wish.reason());
         return replace().handle((done, failure) -> {
             if (failure != null) {
-                log.warn("worker {}: replacing it ({}) failed: {}", id, wish.cause().tag(), failure.getMessage());
+                log.warn("worker {}: replacing it ({}) failed: {}; it keeps serving, and may be wanted replaced again", id,
+                        wish.cause().tag(), failure.getMessage());
+                instance.wishDropped();
             }
             return null;
         });

@@ -53,6 +53,7 @@ public final class WorkerSupervisor implements AutoCloseable {
     private boolean scaling; // on the loop
     private final ArrayDeque<Wished> wished = new ArrayDeque<>(); // on the loop
     private int replacingAsWished; // on the loop: the edge's own replacements under way
+    private boolean reconfiguring; // on the loop: a config reload's scale and roll
 
     /** An instance waiting its turn to be replaced. */
     private record Wished(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish) {}
@@ -106,16 +107,16 @@ public final class WorkerSupervisor implements AutoCloseable {
     /**
      * The fleet's budget for the replacements the edge makes by itself (asked by a worker, over the
      * memory cap, a broken protocol): at most {@code workers.max-surge} at a time, in the order
-     * wanted, never during a rolling restart or a scale, a slot at most once in the queue. Capacity never drops for them: each
+     * wanted, never during a rolling restart or a scale, an instance at most once in the queue. Capacity never drops for them: each
      * replacement is UP before its old instance drains.
      */
     private void replacementWanted(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish) {
-        if (wished.stream().anyMatch(w -> w.slot() == slot)) {
+        if (wished.stream().anyMatch(w -> w.instance() == instance)) {
             log.info("worker {}: {} ({}); already waiting its turn to be replaced", slot.id(), wish.reason(), wish.cause().tag());
             return;
         }
         wished.add(new Wished(slot, instance, wish));
-        if (replacingAsWished >= settings.maxSurge() || rolling || scaling) {
+        if (replacingAsWished >= settings.maxSurge() || rolling || scaling || reconfiguring) {
             log.info("worker {} waits its turn to be replaced ({}): {} ahead of it", slot.id(), wish.cause().tag(),
                     wished.size() - 1 + replacingAsWished + (rolling || scaling ? 1 : 0));
         }
@@ -124,7 +125,8 @@ public final class WorkerSupervisor implements AutoCloseable {
 
     /** A fleet-wide change waits for the one under way: refused (409) with {@code more} after what is under way. */
     private void refuseWhileBusy(String more) {
-        String underWay = rolling ? "a rolling restart of every worker" : scaling ? "a scale"
+        String underWay = reconfiguring ? "a config reload's change of the workers"
+                : rolling ? "a rolling restart of every worker" : scaling ? "a scale"
                 : replacingAsWished > 0 ? "a replacement the edge makes by itself (asked by a worker, or over the memory cap)" : null;
         if (underWay != null) {
             throw new IllegalStateException(underWay + " is under way" + more);
@@ -132,7 +134,7 @@ public final class WorkerSupervisor implements AutoCloseable {
     }
 
     private void nextWished() {
-        while (replacingAsWished < settings.maxSurge() && !rolling && !scaling && !wished.isEmpty()) {
+        while (replacingAsWished < settings.maxSurge() && !rolling && !scaling && !reconfiguring && !wished.isEmpty()) {
             Wished next = wished.poll();
             replacingAsWished++;
             next.slot().replaceAsWished(next.instance(), next.wish()).whenComplete((ok, failure) -> loop.execute(() -> {
@@ -188,18 +190,23 @@ public final class WorkerSupervisor implements AutoCloseable {
     public CompletableFuture<List<Replacement>> reload() {
         return onLoop(() -> {
             refuseWhileBusy("");
-            rolling = true;
-            return new Roll(List.copyOf(slots), settings.maxSurge()).start().handle((done, failure) -> {
-                loop.execute(() -> {
-                    rolling = false;
-                    nextWished();
-                });
-                if (failure != null) {
-                    throw failure instanceof CompletionException && failure.getCause() != null
-                            ? (RuntimeException) failure.getCause() : (RuntimeException) failure;
-                }
-                return done;
+            return rollNow();
+        });
+    }
+
+    /** The rolling restart itself, on the loop, once nothing else is under way. */
+    private CompletableFuture<List<Replacement>> rollNow() {
+        rolling = true;
+        return new Roll(List.copyOf(slots), settings.maxSurge()).start().handle((done, failure) -> {
+            loop.execute(() -> {
+                rolling = false;
+                nextWished();
             });
+            if (failure != null) {
+                throw failure instanceof CompletionException && failure.getCause() != null
+                        ? (RuntimeException) failure.getCause() : (RuntimeException) failure;
+            }
+            return done;
         });
     }
 
@@ -273,6 +280,8 @@ public final class WorkerSupervisor implements AutoCloseable {
             }
             boolean roll = !(next.command().equals(was.command()) && next.env().equals(was.env())
                     && Objects.equals(next.directory(), was.directory()));
+            // One operation from here to the end: nothing else starts between its steps.
+            reconfiguring = true;
             settings = next;
             context = context.with(next, starters.apply(next.directory()));
             slots.forEach(slot -> slot.reconfigure(context));
@@ -280,10 +289,10 @@ public final class WorkerSupervisor implements AutoCloseable {
             int count = next.count();
             CompletableFuture<String> done = CompletableFuture.completedFuture("");
             if (count < from) {
-                done = done.thenCompose(ignored -> scale(count)).thenApply(scaled -> "scaled from " + from + " to " + count);
+                done = done.thenCompose(ignored -> onLoop(() -> scaleNow(count))).thenApply(scaled -> "scaled from " + from + " to " + count);
             }
             if (roll) {
-                done = done.thenCompose(before -> reload().thenApply(replaced -> join(before,
+                done = done.thenCompose(before -> onLoop(this::rollNow).thenApply(replaced -> join(before,
                         "replaced " + replaced.size() + " workers, " + settings.maxSurge() + " at a time")));
             } else {
                 List<CompletableFuture<Replacement>> revived = slots.stream().filter(WorkerSlot::failed)
@@ -294,10 +303,13 @@ public final class WorkerSupervisor implements AutoCloseable {
                 }
             }
             if (count > from) {
-                done = done.thenCompose(before -> scale(count).thenApply(scaled -> join(before,
+                done = done.thenCompose(before -> onLoop(() -> scaleNow(count)).thenApply(scaled -> join(before,
                         "scaled from " + from + " to " + count)));
             }
-            return done;
+            return done.whenComplete((ok, failure) -> loop.execute(() -> {
+                reconfiguring = false;
+                nextWished();
+            }));
         });
     }
 
@@ -317,36 +329,41 @@ public final class WorkerSupervisor implements AutoCloseable {
                         + " (workers listen on first-port " + settings.firstPort() + " + id)");
             }
             refuseWhileBusy("");
-            int from = slots.size();
-            List<CompletableFuture<?>> changes = new ArrayList<>();
-            if (count > from) {
-                context.ports().resize(count);
-                for (int i = from; i < count; i++) {
-                    WorkerSlot slot = new WorkerSlot(Integer.toString(i), settings.firstPort() + i, context);
-                    slots.add(slot);
-                    changes.add(slot.start(true));
-                }
-            } else {
-                for (WorkerSlot slot : List.copyOf(slots.subList(count, from))) {
-                    changes.add(slot.stop().thenRun(() -> slots.remove(slot))); // completed on the loop
-                }
+            return scaleNow(count);
+        });
+    }
+
+    /** The scale itself, on the loop, once nothing else is under way. */
+    private CompletableFuture<Scaled> scaleNow(int count) {
+        int from = slots.size();
+        List<CompletableFuture<?>> changes = new ArrayList<>();
+        if (count > from) {
+            context.ports().resize(count);
+            for (int i = from; i < count; i++) {
+                WorkerSlot slot = new WorkerSlot(Integer.toString(i), settings.firstPort() + i, context);
+                slots.add(slot);
+                changes.add(slot.start(true));
             }
-            log.info("scaling from {} to {} workers", from, count);
-            scaling = true;
-            return CompletableFuture.allOf(changes.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
-                loop.execute(() -> {
-                    scaling = false;
-                    nextWished();
-                    if (count < from) {
-                        context.ports().resize(count);
-                    }
-                });
-                if (failure != null) {
-                    throw new ReplacementFailedException("scaling from " + from + " to " + count + ": " + rootMessage(failure), failure);
+        } else {
+            for (WorkerSlot slot : List.copyOf(slots.subList(count, from))) {
+                changes.add(slot.stop().thenRun(() -> slots.remove(slot))); // completed on the loop
+            }
+        }
+        log.info("scaling from {} to {} workers", from, count);
+        scaling = true;
+        return CompletableFuture.allOf(changes.toArray(CompletableFuture[]::new)).handle((ok, failure) -> {
+            loop.execute(() -> {
+                scaling = false;
+                nextWished();
+                if (count < from) {
+                    context.ports().resize(count);
                 }
-                log.info("scaled from {} to {} workers", from, count);
-                return new Scaled(from, count);
             });
+            if (failure != null) {
+                throw new ReplacementFailedException("scaling from " + from + " to " + count + ": " + rootMessage(failure), failure);
+            }
+            log.info("scaled from {} to {} workers", from, count);
+            return new Scaled(from, count);
         });
     }
 

@@ -82,6 +82,21 @@ class DiscoveryTest {
     }
 
     @Test
+    void whenOnlyTheAaaaLookupFailsTheIpv6AddressesStayAndTheIpv4OnesFollowTheAnswer() throws Exception {
+        dns.answer("app.test", "127.0.0.2", "::1");
+        discovery.configure(List.of(FIXED), List.of(APP), settings());
+        assertThat(eventually(() -> ids().size() == 3)).as("endpoints: %s", ids()).isTrue();
+
+        dns.silentForAaaa = true;
+        dns.answer("app.test", "127.0.0.3");
+
+        assertThat(eventually(() -> ids().contains("127.0.0.3:8080") && !ids().contains("127.0.0.2:8080")))
+                .as("endpoints: %s", ids()).isTrue();
+        assertThat(ids()).as("the IPv6 address its failed lookup could not confirm stays")
+                .containsExactly("127.0.0.1:9001", "[0:0:0:0:0:0:0:1]:8080", "127.0.0.3:8080");
+    }
+
+    @Test
     void aNameTakenOutOfTheConfigurationTakesItsAddressesWithIt() throws Exception {
         dns.answer("app.test", "127.0.0.2");
         discovery.configure(List.of(FIXED), List.of(APP), settings());

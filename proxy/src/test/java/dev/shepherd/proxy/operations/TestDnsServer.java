@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A DNS server on 127.0.0.1 whose A and AAAA answers a test sets and changes: a name it was not
- * told about is NXDOMAIN; while {@link #silent} it answers nothing (a lookup times out).
+ * told about is NXDOMAIN; while {@link #silent} it answers nothing (a lookup times out), while
+ * {@link #silentForAaaa} nothing to AAAA questions.
  */
 final class TestDnsServer implements AutoCloseable {
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -37,6 +38,7 @@ final class TestDnsServer implements AutoCloseable {
     private final AtomicInteger queries = new AtomicInteger();
     private final Channel channel;
     volatile boolean silent;
+    volatile boolean silentForAaaa;
     volatile int ttlSeconds = 1;
 
     TestDnsServer() throws InterruptedException {
@@ -71,6 +73,9 @@ final class TestDnsServer implements AutoCloseable {
                 return;
             }
             DnsQuestion question = query.recordAt(DnsSection.QUESTION);
+            if (silentForAaaa && question.type() == DnsRecordType.AAAA) {
+                return;
+            }
             DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());
             response.addRecord(DnsSection.QUESTION, question);
             List<String> addresses = answers.get(question.name());

@@ -144,6 +144,26 @@ class WorkerSlotTest {
     }
 
     @Test
+    void aWorkerStillOverTheCapAfterAFailedReplacementIsWantedReplacedAgain() {
+        startUp();
+        long cap = 200L << 20;
+        for (int i = 0; i < 3; i++) {
+            slot.checkMemory(cap, pid -> 300L << 20);
+        }
+        loop.runDue();
+        assertThat(started).hasSize(2);
+        loop.advance(Duration.ofSeconds(5)); // ready-timeout: the replacement never came UP
+        assertThat(state()).as("the old instance keeps serving").isEqualTo(EndpointState.UP);
+
+        for (int i = 0; i < 3; i++) {
+            slot.checkMemory(cap, pid -> 300L << 20);
+        }
+        loop.runDue();
+
+        assertThat(started).as("a second replacement").hasSize(3);
+    }
+
+    @Test
     void withProtocolRuntimeAWorkerWhoseChecksPassIsNotAdmittedWithoutReady() {
         slot.reconfigure(context.with(withProtocol(WorkerProtocol.RUNTIME), context.starter()));
         slot.start(false);
