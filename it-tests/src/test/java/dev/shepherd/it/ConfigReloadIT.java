@@ -50,7 +50,7 @@ class ConfigReloadIT {
                 Set<Long> before = pids(admin);
                 Files.writeString(file, config(listen, adminPort, firstPort, 3, "v2", ""));
                 edge.signal("HUP");
-                edge.awaitLine("config reload from " + file + ": applied workers.env", WAIT);
+                edge.awaitLine("config reload from " + file + ": applied workers.command, workers.env", WAIT);
                 edge.awaitLine("config reload: workers replaced 3 workers, 1 at a time", WAIT);
                 Set<Long> after = pids(admin);
                 for (long deadline = System.nanoTime() + WAIT.toNanos(); after.size() > 3 && System.nanoTime() < deadline; ) {
@@ -92,12 +92,12 @@ class ConfigReloadIT {
                   workers {
                     count = %d
                     first-port = %d
-                    command = ["%s", "-cp", "%s", "dev.shepherd.it.PlainHttpServer", "--port={port}"]
+                    command = ["%s", "-cp", "%s", "dev.shepherd.it.PlainHttpServer", "--port={port}", "--release=%s"]
                     env { APP_NAME = "%s-{id}" }
                   }
                   %s
                 }
-                """.formatted(listen, adminPort, count, firstPort, JavaProcess.java(), JavaProcess.testClasses(), name, more);
+                """.formatted(listen, adminPort, count, firstPort, JavaProcess.java(), JavaProcess.testClasses(), name, name, more);
     }
 
     private static Set<Long> pids(AdminClient admin) throws Exception {

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -64,9 +66,15 @@ final class ControlSocket implements AutoCloseable {
     private static final ScheduledExecutorService HELLO_TIMER = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("shepherd-control-hello", true));
 
+    /** Frames waiting to be written to a worker: one that does not read fills this, and what does not fit is dropped. */
+    static final int OUTBOUND_FRAMES = 64;
+
     private final String workerId;
     private final Path path;
     private final byte[] secret;
+    private final BlockingQueue<Frame> outbound = new ArrayBlockingQueue<>(OUTBOUND_FRAMES);
+    private final LogLimiter droppedLog = new LogLimiter(1, 10, TimeUnit.SECONDS, System::nanoTime);
+    private volatile Thread writing;
     private final LogLimiter refusedLog = new LogLimiter(10, TimeUnit.SECONDS, System::nanoTime);
     private final ServerSocketChannel server;
     private volatile SocketChannel channel;
@@ -116,24 +124,44 @@ final class ControlSocket implements AutoCloseable {
         return lastFrameNanos;
     }
 
-    /** Sends {@code frame}; false when the worker is not connected or the channel broke. */
+    /**
+     * Queues {@code frame} for the worker, never blocking: one thread per worker writes them. False
+     * when the worker is not connected, or does not read: then {@link #OUTBOUND_FRAMES} frames
+     * already wait, this one is dropped, and that is logged at a bounded rate.
+     */
     boolean send(Frame frame) {
-        FrameWriter out = writer;
-        if (out == null) {
+        if (writer == null || closed) {
             return false;
         }
-        try {
-            out.write(frame);
+        if (outbound.offer(frame)) {
             return true;
-        } catch (IOException e) {
-            log.debug("worker {}: cannot send {}: {}", workerId, frame, e.toString());
-            return false;
+        }
+        long held = droppedLog.tryLog();
+        if (held >= 0) {
+            log.warn("worker {} does not read its control channel: {} frames wait, a {} frame is dropped ({} more dropped"
+                    + " since the last such line)", workerId, OUTBOUND_FRAMES, frame.type().name().toLowerCase(Locale.ROOT), held);
+        }
+        return false;
+    }
+
+    /** The writing thread: the queued frames, in order, until the channel closes. */
+    private void writeQueued(FrameWriter out) {
+        try {
+            while (!closed) {
+                out.write(outbound.take());
+            }
+        } catch (InterruptedException | IOException e) {
+            log.debug("worker {}: control channel writes end: {}", workerId, e.toString());
         }
     }
 
     @Override
     public void close() {
         closed = true;
+        Thread out = writing;
+        if (out != null) {
+            out.interrupt();
+        }
         closeQuietly(server);
         SocketChannel open = channel;
         if (open != null) {
@@ -166,7 +194,12 @@ final class ControlSocket implements AutoCloseable {
             closeQuietly(server);
             unlink(); // one worker per socket: nobody else can connect now
             lastFrameNanos = System.nanoTime();
-            writer = new FrameWriter(SocketStreams.out(accepted));
+            FrameWriter out = new FrameWriter(SocketStreams.out(accepted));
+            Thread writes = new Thread(() -> writeQueued(out), "worker-" + workerId + "-control-out");
+            writes.setDaemon(true);
+            writing = writes;
+            writes.start();
+            writer = out;
             if (closed) {
                 closeQuietly(accepted);
                 return;

@@ -18,10 +18,12 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -181,6 +183,33 @@ class WorkerSupervisorTest {
         closed.get(10, TimeUnit.SECONDS);
         assertThat(stopping.status().get(0).state()).isEqualTo(EndpointState.STOPPED);
         assertThat(group.status()).as("a stopped worker's endpoint leaves the group").isEmpty();
+    }
+
+    @Test
+    void aWorkerThatNeverReadsItsChannelCostsTheEdgeNoThreadAndIsStoppedBySigterm() throws Exception {
+        start(settings(1, javaCommand(DeafWorker.class), Map.of()));
+        awaitState("0", EndpointState.UP);
+        String big = "x".repeat(60_000);
+
+        List<CompletableFuture<Boolean>> sends = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            sends.add(supervisor.send("0", big));
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+        long dropped = sends.stream().filter(sent -> !sent.join()).count();
+        assertThat(dropped).as("12 MB to a worker that reads nothing: the queue's overflow is dropped").isGreaterThan(100);
+        List<String> writing = Thread.getAllStackTraces().entrySet().stream()
+                .filter(thread -> java.util.Arrays.stream(thread.getValue())
+                        .anyMatch(frame -> frame.getClassName().endsWith("FrameWriter") && frame.getMethodName().equals("write")))
+                .map(thread -> thread.getKey().getName()).toList();
+        assertThat(writing).as("threads stuck in a write: the worker's one writer at most, none per send")
+                .allMatch(name -> name.equals("worker-0-control-out"));
+        long began = System.nanoTime();
+        supervisor.close();
+        supervisor = null;
+        assertThat(Duration.ofNanos(System.nanoTime() - began)).as("its stop request cannot be queued: SIGTERM at once")
+                .isLessThan(Duration.ofSeconds(4));
     }
 
     @Test
