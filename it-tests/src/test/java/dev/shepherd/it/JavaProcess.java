@@ -31,6 +31,22 @@ final class JavaProcess implements AutoCloseable {
         return shepherd(Map.of(), jvmArgs, args);
     }
 
+    /** -D options for an edge on 127.0.0.1:{@code listen}, its admin API on {@code adminPort}, {@code count} workers from {@code firstPort}. */
+    static List<String> edgeOn(int listen, int adminPort, int count, int firstPort) {
+        return List.of("-Dshepherd.listen.host=127.0.0.1", "-Dshepherd.listen.port=" + listen,
+                "-Dshepherd.admin.port=" + adminPort, "-Dshepherd.workers.count=" + count,
+                "-Dshepherd.workers.first-port=" + firstPort);
+    }
+
+    /** -D options that set {@code workers.command} to {@code command}, element by element. */
+    static List<String> workersCommand(String... command) {
+        List<String> options = new ArrayList<>();
+        for (int i = 0; i < command.length; i++) {
+            options.add("-Dshepherd.workers.command." + i + "=" + command[i]);
+        }
+        return options;
+    }
+
     /** As {@link #shepherd(List, String...)}, with extra environment variables. */
     static JavaProcess shepherd(Map<String, String> env, List<String> jvmArgs, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));

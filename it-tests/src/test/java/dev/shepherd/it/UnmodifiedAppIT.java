@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,22 +20,15 @@ class UnmodifiedAppIT {
         int listen = FreePort.reserve();
         int adminPort = FreePort.reserve();
         int firstPort = FreePort.reserveRange(2);
-        try (JavaProcess edge = JavaProcess.shepherd(List.of("-Dshepherd.listen.host=127.0.0.1",
-                "-Dshepherd.listen.port=" + listen, "-Dshepherd.admin.port=" + adminPort,
-                "-Dshepherd.workers.count=2", "-Dshepherd.workers.first-port=" + firstPort,
-                "-Dshepherd.workers.command.0=" + JavaProcess.java(), "-Dshepherd.workers.command.1=-cp",
-                "-Dshepherd.workers.command.2=" + JavaProcess.testClasses(),
-                "-Dshepherd.workers.command.3=dev.shepherd.it.PlainHttpServer", "-Dshepherd.workers.command.4=--port={port}",
-                "-Dshepherd.workers.env.APP_NAME=app-{id}", "-Dshepherd.workers.directory=" + dir,
-                "-Dshepherd.health-check.type=http", "-Dshepherd.health-check.path=/"))) {
+        List<String> options = new ArrayList<>(JavaProcess.edgeOn(listen, adminPort, 2, firstPort));
+        options.addAll(JavaProcess.workersCommand(JavaProcess.java(), "-cp", JavaProcess.testClasses(),
+                "dev.shepherd.it.PlainHttpServer", "--port={port}"));
+        options.addAll(List.of("-Dshepherd.workers.env.APP_NAME=app-{id}", "-Dshepherd.workers.directory=" + dir,
+                "-Dshepherd.health-check.type=http", "-Dshepherd.health-check.path=/"));
+        try (JavaProcess edge = JavaProcess.shepherd(options)) {
             edge.awaitLine("worker 0 (pid", START);
             edge.awaitLine("worker 1 (pid", START);
-            Set<String> answers = new HashSet<>();
-            for (int i = 0; i < 4; i++) {
-                String response = Http.get(listen);
-                answers.add(response.substring(response.indexOf("app-")).strip());
-            }
-            assertThat(answers).containsExactlyInAnyOrder(
+            assertThat(Http.answers(listen, 4, "app-")).containsExactlyInAnyOrder(
                     "app-0 on port " + firstPort + " in " + dir, "app-1 on port " + (firstPort + 1) + " in " + dir);
 
             AdminClient admin = new AdminClient(adminPort);

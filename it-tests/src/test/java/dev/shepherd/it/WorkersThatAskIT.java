@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -21,13 +22,11 @@ class WorkersThatAskIT {
         int listen = FreePort.reserve();
         int adminPort = FreePort.reserve();
         int firstPort = FreePort.reserveRange(2);
-        try (JavaProcess edge = JavaProcess.shepherd(List.of("-Dshepherd.listen.host=127.0.0.1",
-                "-Dshepherd.listen.port=" + listen, "-Dshepherd.admin.port=" + adminPort,
-                "-Dshepherd.workers.count=2", "-Dshepherd.workers.first-port=" + firstPort,
-                "-Dshepherd.workers.max-memory=200MiB", "-Dshepherd.workers.drain-timeout=2s",
-                "-Dshepherd.workers.command.0=" + JavaProcess.java(), "-Dshepherd.workers.command.1=-Xmx512m",
-                "-Dshepherd.workers.command.2=-cp", "-Dshepherd.workers.command.3=" + JavaProcess.testClasses() + ":" + JavaProcess.JAR,
-                "-Dshepherd.workers.command.4=dev.shepherd.it.AskingWorker"))) {
+        List<String> options = new ArrayList<>(JavaProcess.edgeOn(listen, adminPort, 2, firstPort));
+        options.addAll(List.of("-Dshepherd.workers.max-memory=200MiB", "-Dshepherd.workers.drain-timeout=2s"));
+        options.addAll(JavaProcess.workersCommand(JavaProcess.java(), "-Xmx512m", "-cp",
+                JavaProcess.testClasses() + ":" + JavaProcess.JAR, "dev.shepherd.it.AskingWorker"));
+        try (JavaProcess edge = JavaProcess.shepherd(options)) {
             edge.awaitLine("worker 0 (pid", WAIT);
             edge.awaitLine("worker 1 (pid", WAIT);
             AdminClient admin = new AdminClient(adminPort);

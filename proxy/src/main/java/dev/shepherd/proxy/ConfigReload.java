@@ -132,7 +132,7 @@ final class ConfigReload {
         WorkerSettings w = read.workers();
         return mixed(read, running, new WorkerSettings(w.count(), w.command(), running.workers().firstPort(), w.env(),
                 w.directory(), w.readyTimeout(), w.drainTimeout(), w.stopTimeout(), w.killTimeout(), w.unhealthyRestartAfter(),
-                w.slowStart(), w.maxMemory(), w.restart(), w.heartbeat(), w.protocol(), w.maxSurge()));
+                w.slowStart(), w.maxMemory(), w.restart(), w.heartbeat(), w.protocol(), w.maxSurge(), w.closeSpread()));
     }
 
     /** {@code base}'s settings, with {@code started}'s start-only ones and {@code workers}. */

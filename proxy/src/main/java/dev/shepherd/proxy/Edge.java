@@ -7,6 +7,7 @@ import dev.shepherd.proxy.endpoint.StaticBackend;
 import dev.shepherd.proxy.frontend.FrontendServer;
 import dev.shepherd.proxy.health.HealthMonitor;
 import dev.shepherd.proxy.metrics.EdgeMetrics;
+import dev.shepherd.proxy.metrics.EndpointMeters;
 import dev.shepherd.proxy.operations.Discovery;
 import dev.shepherd.proxy.operations.Operations;
 import dev.shepherd.proxy.operations.StaticBackends;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class Edge implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Edge.class);
 
-    private final EndpointGroup group = new EndpointGroup();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final EndpointGroup group = new EndpointGroup(new EndpointMeters(registry));
     private final long startedNanos = System.nanoTime();
     private volatile Duration shutdownTimeout; // as the last config reload left it
     private final FrontendServer frontend;
@@ -67,7 +68,7 @@ public final class Edge implements AutoCloseable {
             operations = new Operations(workers, backends, group, reload == null
                     ? () -> CompletableFuture.failedFuture(new IllegalStateException("this edge was started without a config file to re-read"))
                     : reload::reload);
-            metrics = new EdgeMetrics(registry, group, workers);
+            metrics = new EdgeMetrics(registry, workers);
             // Both ports before any worker is spawned, the admin API first: once the front proxy
             // accepts, a flood of clients could leave no descriptor for the admin API's event loop.
             admin = new AdminServer(settings.admin(), operations, this::edgeStatus, metrics::scrape);

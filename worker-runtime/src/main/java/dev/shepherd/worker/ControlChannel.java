@@ -6,6 +6,7 @@ import dev.shepherd.worker.protocol.FrameWriter;
 import dev.shepherd.worker.protocol.MalformedFrameException;
 import dev.shepherd.worker.protocol.SocketStreams;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -38,6 +39,7 @@ final class ControlChannel {
     private final FrameWriter writer;
     private final Handler handler;
     private final Duration heartbeatInterval;
+    private final boolean reportHeap;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "shepherd-worker-heartbeat");
         thread.setDaemon(true);
@@ -47,15 +49,21 @@ final class ControlChannel {
     private boolean lastAlive = true; // the heartbeat thread's
     private boolean readySent; // guarded by this
 
-    private ControlChannel(SocketChannel socket, Duration heartbeatInterval, Handler handler) {
+    private ControlChannel(SocketChannel socket, Duration heartbeatInterval, boolean reportHeap, Handler handler) {
         this.socket = socket;
         this.writer = new FrameWriter(SocketStreams.out(socket));
         this.handler = handler;
         this.heartbeatInterval = heartbeatInterval;
+        this.reportHeap = reportHeap;
     }
 
-    /** Connects and says {@code hello} with the instance's {@code secret}, before any other frame. */
-    static ControlChannel connect(Path path, String secret, Duration heartbeatInterval, Handler handler) throws IOException {
+    /**
+     * Connects and says {@code hello} with the instance's {@code secret}, before any other frame.
+     *
+     * @param reportHeap whether heartbeats carry the heap in use (the edge asked for it)
+     */
+    static ControlChannel connect(Path path, String secret, Duration heartbeatInterval, boolean reportHeap, Handler handler)
+            throws IOException {
         SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             socket.connect(UnixDomainSocketAddress.of(path));
@@ -63,7 +71,7 @@ final class ControlChannel {
             socket.close();
             throw e;
         }
-        ControlChannel channel = new ControlChannel(socket, heartbeatInterval, handler);
+        ControlChannel channel = new ControlChannel(socket, heartbeatInterval, reportHeap, handler);
         try {
             channel.writer.write(Frame.hello(secret));
         } catch (IOException e) {
@@ -119,7 +127,8 @@ final class ControlChannel {
             return;
         }
         try {
-            writer.write(Frame.heartbeat());
+            writer.write(reportHeap ? Frame.heartbeat(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())
+                    : Frame.heartbeat());
         } catch (IOException e) {
             heartbeats.shutdown(); // the reader sees the close and reports it
         }

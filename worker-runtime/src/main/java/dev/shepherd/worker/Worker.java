@@ -81,6 +81,7 @@ public final class Worker {
         ControlChannel channel;
         try {
             channel = ControlChannel.connect(Path.of(socket), env.getOrDefault(WorkerEnv.CONTROL_SECRET, ""), interval,
+                    "1".equals(env.get(WorkerEnv.REPORT_HEAP)),
                     new ControlChannel.Handler() {
                         @Override
                         public void onMessage(String text) {

@@ -124,6 +124,36 @@ class WorkerTest {
     }
 
     @Test
+    void heartbeatsCarryTheHeapInUseOnlyWhenTheEdgeAsks(@TempDir Path dir) throws Exception {
+        for (boolean asked : new boolean[] {false, true}) {
+            Path path = dir.resolve("heap-" + asked + ".sock");
+            try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                server.bind(UnixDomainSocketAddress.of(path));
+                Map<String, String> env = new java.util.HashMap<>(Map.of(WorkerEnv.PORT, "9001", WorkerEnv.ID, "0",
+                        WorkerEnv.CONTROL_SOCKET, path.toString(), WorkerEnv.CONTROL_SECRET, "s3cret",
+                        WorkerEnv.HEARTBEAT_INTERVAL, "20"));
+                if (asked) {
+                    env.put(WorkerEnv.REPORT_HEAP, "1");
+                }
+                Worker worker = Worker.create(env);
+                worker.exitOnDisconnect(false);
+                try (SocketChannel supervisor = server.accept()) {
+                    FrameReader in = new FrameReader(SocketStreams.in(supervisor));
+                    assertThat(in.next()).isEqualTo(Frame.hello("s3cret"));
+                    Frame heartbeat = in.next();
+                    assertThat(heartbeat.type()).isEqualTo(Frame.Type.HEARTBEAT);
+                    if (asked) {
+                        assertThat(heartbeat.heapUsedBytes()).isPositive()
+                                .isLessThanOrEqualTo(Runtime.getRuntime().totalMemory());
+                    } else {
+                        assertThat(heartbeat).isEqualTo(Frame.heartbeat());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void heartbeatsStopWhileTheLivenessCheckFailsAndResumeWhenItPasses(@TempDir Path dir) throws Exception {
         Path path = dir.resolve("w.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

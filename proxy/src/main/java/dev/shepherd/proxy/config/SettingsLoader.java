@@ -250,7 +250,8 @@ public final class SettingsLoader {
                 restart,
                 new HeartbeatSettings(heartbeatInterval, heartbeatTimeout),
                 in.oneOf("shepherd.workers.protocol", WorkerProtocol.class),
-                in.intAtLeast("shepherd.workers.max-surge", 1));
+                in.intAtLeast("shepherd.workers.max-surge", 1),
+                in.nonNegativeDuration("shepherd.workers.close-spread"));
     }
 
     private static Map<String, String> readEnv(ConfigReader in, String path) {

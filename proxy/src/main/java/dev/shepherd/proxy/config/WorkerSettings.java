@@ -31,7 +31,8 @@ public record WorkerSettings(
         RestartSettings restart,
         HeartbeatSettings heartbeat,
         WorkerProtocol protocol,
-        int maxSurge) {
+        int maxSurge,
+        Duration closeSpread) {
     public WorkerSettings {
         command = List.copyOf(requireNonNull(command, "command"));
         env = Map.copyOf(requireNonNull(env, "env"));
@@ -41,6 +42,7 @@ public record WorkerSettings(
         requireNonNull(killTimeout, "killTimeout");
         requireNonNull(unhealthyRestartAfter, "unhealthyRestartAfter");
         requireNonNull(slowStart, "slowStart");
+        requireNonNull(closeSpread, "closeSpread");
         if (maxMemory < 0) {
             throw new IllegalArgumentException("maxMemory must be >= 0, got " + maxMemory);
         }

@@ -2,13 +2,16 @@ package dev.shepherd.proxy.endpoint;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The endpoints traffic may go to. Each is a {@link Member}, held by the endpoint's one owner (a
@@ -21,6 +24,17 @@ public final class EndpointGroup implements EndpointLoad {
     private final List<Member> order = new ArrayList<>(); // under this object's lock
     private volatile List<Endpoint> eligible = List.of();
     private volatile boolean uniformWeights = true;
+    private final MemberMeters.Factory meters;
+
+    /** A group whose endpoints are not metered. */
+    public EndpointGroup() {
+        this(MemberMeters.Factory.NONE);
+    }
+
+    /** @param meters registers each endpoint's meters as it joins; they are removed as it leaves */
+    public EndpointGroup(MemberMeters.Factory meters) {
+        this.meters = requireNonNull(meters, "meters");
+    }
 
     /**
      * Adds {@code endpoint}: STARTING (not eligible), admin state ready, full weight.
@@ -34,6 +48,7 @@ public final class EndpointGroup implements EndpointLoad {
             throw new IllegalStateException("endpoint " + endpoint + " is already in the group");
         }
         Member member = new Member(endpoint, kind);
+        member.meters = meters.joined(member);
         members.put(endpoint, member);
         order.add(member);
         return member;
@@ -113,7 +128,9 @@ public final class EndpointGroup implements EndpointLoad {
     private synchronized void remove(Member member) {
         member.inGroup = false;
         changed(member);
-        members.remove(member.endpoint, member);
+        if (members.remove(member.endpoint, member)) {
+            member.meters.close();
+        }
         order.remove(member);
     }
 
@@ -128,6 +145,13 @@ public final class EndpointGroup implements EndpointLoad {
         private final String kind;
         private final AtomicInteger active = new AtomicInteger();
         private final AtomicLong total = new AtomicLong();
+        private final LongAdder bytesSent = new LongAdder();
+        private final LongAdder bytesReceived = new LongAdder();
+        private final LongAdder[] checks = new LongAdder[CheckOutcome.values().length];
+        private final LongAdder[] failures = new LongAdder[FailureReason.values().length];
+        private MemberMeters meters = MemberMeters.NONE; // set once by add(), before anyone else sees it
+        /** The connections open to it that the proxy can close (their relay is set up). */
+        private final Set<Lease> closable = ConcurrentHashMap.newKeySet();
         private volatile boolean inGroup = true;
         private volatile boolean eligible;
         private volatile EndpointState state = EndpointState.STARTING;
@@ -139,6 +163,12 @@ public final class EndpointGroup implements EndpointLoad {
         private Member(Endpoint endpoint, String kind) {
             this.endpoint = endpoint;
             this.kind = requireNonNull(kind, "kind");
+            for (int i = 0; i < checks.length; i++) {
+                checks[i] = new LongAdder();
+            }
+            for (int i = 0; i < failures.length; i++) {
+                failures[i] = new LongAdder();
+            }
         }
 
         public Endpoint endpoint() {
@@ -204,6 +234,31 @@ public final class EndpointGroup implements EndpointLoad {
             return active.get();
         }
 
+        /** Bytes the proxy has written to the endpoint since it joined. */
+        public long bytesSent() {
+            return bytesSent.sum();
+        }
+
+        /** Bytes the proxy has read from the endpoint since it joined. */
+        public long bytesReceived() {
+            return bytesReceived.sum();
+        }
+
+        /** Counts one active health check of the endpoint; called by its owner, on the checker's thread. */
+        public void countCheck(CheckOutcome outcome) {
+            checks[outcome.ordinal()].increment();
+        }
+
+        /** Connects to the endpoint, or its answers, that failed for {@code reason} since it joined. */
+        public long failures(FailureReason reason) {
+            return failures[reason.ordinal()].sum();
+        }
+
+        /** Active health checks of the endpoint with {@code outcome} since it joined. */
+        public long checks(CheckOutcome outcome) {
+            return checks[outcome.ordinal()].sum();
+        }
+
         /**
          * Completes once no connection is open; at once if none is. Ends a drain as soon as the last
          * connection closes, with no polling.
@@ -217,6 +272,22 @@ public final class EndpointGroup implements EndpointLoad {
                 mine.complete(null);
             }
             return mine;
+        }
+
+        /**
+         * Closes the proxy's connections now open to the endpoint, spread evenly over {@code window}
+         * (HAProxy's close-spread-time): the first at once, the others one after another, so that
+         * their clients do not all come back at the same moment.
+         *
+         * @return how many are being closed
+         */
+        public int closeSpread(Duration window) {
+            List<Lease> open = List.copyOf(closable);
+            long step = open.isEmpty() ? 0 : window.toNanos() / open.size();
+            for (int i = 0; i < open.size(); i++) {
+                open.get(i).closer.closeIn(step * i);
+            }
+            return open.size();
         }
 
         /** Takes the endpoint out of the group; connections still open keep their leases. */
@@ -236,9 +307,13 @@ public final class EndpointGroup implements EndpointLoad {
             }
         }
 
+        /** The state status shows: an UP endpoint an operator drained is DRAINING. */
+        public EndpointState shownState() {
+            return state == EndpointState.UP && admin == AdminState.DRAIN ? EndpointState.DRAINING : state;
+        }
+
         private EndpointStatus status() {
-            EndpointState shown = state == EndpointState.UP && admin == AdminState.DRAIN ? EndpointState.DRAINING : state;
-            return new EndpointStatus(endpoint, kind, shown, admin, weight, health, active.get(), total.get());
+            return new EndpointStatus(endpoint, kind, shownState(), admin, weight, health, active.get(), total.get());
         }
     }
 
@@ -250,6 +325,7 @@ public final class EndpointGroup implements EndpointLoad {
     public static final class Lease {
         private final Member member;
         private boolean released;
+        private Closer closer;
 
         private Lease(Member member) {
             this.member = member;
@@ -259,12 +335,49 @@ public final class EndpointGroup implements EndpointLoad {
             return member.endpoint;
         }
 
+        /** The connect to the endpoint took {@code nanos}. */
+        public void connected(long nanos) {
+            member.meters.connected(nanos);
+        }
+
+        /** The connection failed, the endpoint's doing ({@link FailureReason#endpoints()}). */
+        public void failed(FailureReason reason) {
+            member.failures[reason.ordinal()].increment();
+        }
+
+        /** {@code bytes} were written to the endpoint on this connection. */
+        public void sent(int bytes) {
+            member.bytesSent.add(bytes);
+        }
+
+        /** {@code bytes} were read from the endpoint on this connection. */
+        public void received(int bytes) {
+            member.bytesReceived.add(bytes);
+        }
+
+        /** How the connection can be closed from now on: a drain's deadline may close it ({@link Member#closeSpread}). */
+        public void closeWith(Closer closer) {
+            if (!released) {
+                this.closer = requireNonNull(closer, "closer");
+                member.closable.add(this);
+            }
+        }
+
         /** Uncounts the connection; later calls do nothing. */
         public void release() {
             if (!released) {
                 released = true;
+                if (closer != null) {
+                    member.closable.remove(this);
+                }
                 member.released();
             }
         }
+    }
+
+    /** Closes one proxied connection after a delay; called from any thread, must not block. */
+    @FunctionalInterface
+    public interface Closer {
+        void closeIn(long nanos);
     }
 }

@@ -10,4 +10,7 @@ public interface HealthVerdicts {
 
     /** After every check: what the checks say now, for status. */
     void checked(String description);
+
+    /** After every check, inconclusive ones too: its outcome, for the endpoint's meters. */
+    void counted(CheckOutcome outcome);
 }

@@ -37,6 +37,11 @@ public final class StaticBackend implements HealthVerdicts {
         member.setHealth(description);
     }
 
+    @Override
+    public void counted(CheckOutcome outcome) {
+        member.countCheck(outcome);
+    }
+
     /** No new connections from now on; its open ones go on. */
     public DrainStarted drain() {
         member.setAdminState(AdminState.DRAIN);

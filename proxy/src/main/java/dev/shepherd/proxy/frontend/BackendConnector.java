@@ -2,6 +2,7 @@ package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.FailureReason;
 import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.logging.LogLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -175,6 +176,7 @@ final class BackendConnector {
     private void connect(Channel client, FrontendHandler pair, EndpointGroup.Lease lease, InetSocketAddress address) {
         ConnectPolicy policy = this.policy;
         ProxyProtocol proxyProtocol = policy.proxyProtocol();
+        long started = System.nanoTime();
         ChannelFuture connecting = template.clone(client.eventLoop())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, policy.connectTimeoutMillis())
                 .handler(new ChannelInitializer<>() {
@@ -183,18 +185,20 @@ final class BackendConnector {
                         if (proxyProtocol != ProxyProtocol.OFF) {
                             backend.pipeline().addLast(HAProxyMessageEncoder.INSTANCE);
                         }
-                        backend.pipeline().addLast(new BackendHandler(client, pair, lease.endpoint(), passiveHealth, metrics));
+                        backend.pipeline().addLast(new BackendHandler(client, pair, lease, passiveHealth, metrics));
                     }
                 })
                 .connect(address);
         connecting.addListener((ChannelFutureListener) done -> {
             if (done.isSuccess()) {
+                lease.connected(System.nanoTime() - started);
                 Channel backend = done.channel();
+                lease.closeWith(nanos -> client.eventLoop().schedule(() -> client.close(), nanos, TimeUnit.NANOSECONDS));
                 backend.closeFuture().addListener(closed -> lease.release());
                 if (proxyProtocol != ProxyProtocol.OFF) {
                     backend.writeAndFlush(ProxyProtocolHeader.of(proxyProtocol, client));
                 }
-                pair.backendConnected(client, backend);
+                pair.backendConnected(client, backend, lease);
             } else {
                 failed(client, pair, lease, done.cause());
             }
@@ -205,6 +209,7 @@ final class BackendConnector {
         lease.release();
         FailureReason reason = reasonOf(cause);
         metrics.failed(reason);
+        lease.failed(reason);
         if (reason == FailureReason.CONNECT_REFUSED || reason == FailureReason.CONNECT_TIMEOUT) {
             passiveHealth.failed(lease.endpoint(), reason.tag() + " (" + cause.getMessage() + ")");
         }

@@ -1,7 +1,10 @@
 package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.FailureReason;
 import dev.shepherd.proxy.endpoint.PassiveHealth;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -21,20 +24,25 @@ final class BackendHandler extends RelayHandler {
     private final Channel client;
     private final FrontendHandler pair;
     private final Endpoint endpoint;
+    private final EndpointGroup.Lease lease;
     private final PassiveHealth passiveHealth;
     private Answer answer = Answer.AWAITED;
 
-    BackendHandler(Channel client, FrontendHandler pair, Endpoint endpoint, PassiveHealth passiveHealth,
+    BackendHandler(Channel client, FrontendHandler pair, EndpointGroup.Lease lease, PassiveHealth passiveHealth,
             FrontendMetrics metrics) {
         super(metrics, client);
         this.client = client;
         this.pair = pair;
-        this.endpoint = endpoint;
+        this.endpoint = lease.endpoint();
+        this.lease = lease;
         this.passiveHealth = passiveHealth;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            lease.received(buf.readableBytes());
+        }
         if (answer == Answer.AWAITED) {
             answer = Answer.GIVEN;
             pair.answered();
@@ -79,6 +87,7 @@ final class BackendHandler extends RelayHandler {
         answer = Answer.NOT_GIVEN;
         passiveHealth.failed(endpoint, "no byte within first-byte-timeout (" + timeoutMillis + " ms) of the client's");
         metrics.failed(FailureReason.FIRST_BYTE_TIMEOUT);
+        lease.failed(FailureReason.FIRST_BYTE_TIMEOUT);
         client.close();
     }
 
@@ -111,6 +120,7 @@ final class BackendHandler extends RelayHandler {
             }
             if (!pair.retryElsewhere(client, RetryOn.EMPTY_RESPONSE)) {
                 metrics.failed(FailureReason.EMPTY_RESPONSE);
+                lease.failed(FailureReason.EMPTY_RESPONSE);
                 return false;
             }
         }

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.EndpointGroup;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,6 +34,8 @@ final class FrontendHandler extends RelayHandler {
     private boolean spoke;
     private boolean answered;
     private ScheduledFuture<?> firstByteTimer;
+    /** The connection to the endpoint now relayed to, whose bytes sent are counted; null before the first. */
+    private EndpointGroup.Lease lease;
     /** When this client's wait for an endpoint runs out (System.nanoTime), or 0 if it never waited. */
     private long waitDeadline;
 
@@ -62,11 +65,12 @@ final class FrontendHandler extends RelayHandler {
         waitDeadline = deadlineNanos;
     }
 
-    void backendConnected(Channel client, Channel backend) {
+    void backendConnected(Channel client, Channel backend, EndpointGroup.Lease lease) {
         if (!client.isActive()) {
             backend.close();
             return;
         }
+        this.lease = lease;
         relayTo(client, backend);
         readMore(client);
         readMore(backend);
@@ -78,6 +82,7 @@ final class FrontendHandler extends RelayHandler {
         if (bytes == 0) {
             return;
         }
+        lease.sent(bytes);
         if (!spoke && !answered && connector.firstByteTimeoutNanos() > 0) {
             Channel endpoint = peer();
             firstByteTimer = source().eventLoop().schedule(() -> noFirstByte(endpoint), connector.firstByteTimeoutNanos(),

@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.frontend;
 
+import dev.shepherd.proxy.endpoint.FailureReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

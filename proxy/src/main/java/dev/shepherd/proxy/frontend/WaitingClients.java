@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.frontend;
 
 import dev.shepherd.proxy.endpoint.EndpointGroup;
+import dev.shepherd.proxy.endpoint.FailureReason;
 import dev.shepherd.proxy.logging.LogLimiter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.health;
 
 import dev.shepherd.proxy.config.HealthCheckSettings;
+import dev.shepherd.proxy.endpoint.CheckOutcome;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import java.time.Duration;
@@ -180,6 +181,7 @@ public final class HealthChecker implements EndpointCheck {
             if (closed) {
                 return;
             }
+            owner.counted(!result.conclusive() ? CheckOutcome.INCONCLUSIVE : result.passed() ? CheckOutcome.PASSED : CheckOutcome.FAILED);
             if (result.conclusive()) {
                 record(result.passed(), result.detail());
             }

@@ -1,6 +1,5 @@
 package dev.shepherd.proxy.metrics;
 
-import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.supervisor.WorkerSupervisor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -15,21 +14,19 @@ import io.netty.util.internal.PlatformDependent;
 
 /**
  * The edge's meters in one Prometheus registry: the front proxy's (bound by the front proxy), each
- * endpoint's, each worker's, the edge JVM's own (memory, GC, threads, classes, CPU) and Netty's
- * direct memory. {@link #scrape()} brings the per-endpoint and per-worker series up to date first.
+ * endpoint's (registered by the endpoint group, {@link EndpointMeters}), each worker's, the edge
+ * JVM's own (memory, GC, threads, classes, CPU) and Netty's direct memory. {@link #scrape()} brings
+ * the per-worker series up to date first.
  */
 public final class EdgeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
-    private final EndpointMeters endpoints;
     private final WorkerMeters workers; // null without managed workers
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** @param supervisor {@code null} when the edge runs no workers */
-    public EdgeMetrics(PrometheusMeterRegistry registry, EndpointGroup group, WorkerSupervisor supervisor) {
+    public EdgeMetrics(PrometheusMeterRegistry registry, WorkerSupervisor supervisor) {
         this.registry = registry;
-        this.endpoints = new EndpointMeters(group);
         this.workers = supervisor == null ? null : new WorkerMeters(supervisor);
-        endpoints.bindTo(registry);
         if (workers != null) {
             workers.bindTo(registry);
         }
@@ -43,9 +40,8 @@ public final class EdgeMetrics implements AutoCloseable {
                 .baseUnit("bytes").register(registry);
     }
 
-    /** The Prometheus text of every meter, the per-endpoint and per-worker ones brought up to date. */
+    /** The Prometheus text of every meter, the per-worker ones brought up to date. */
     public String scrape() {
-        endpoints.refresh();
         if (workers != null) {
             workers.refresh();
         }

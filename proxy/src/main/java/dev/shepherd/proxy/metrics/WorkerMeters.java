@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Each worker slot's meters, tagged with its id: restarts by cause, and its serving process's
- * uptime, resident memory and CPU time (read from /proc). Series follow the slots: a scale-down
+ * uptime, resident memory and CPU time (read from /proc) and the heap it reports. Series follow the slots: a scale-down
  * removes them. Values are taken from the supervisor's status snapshot at {@link #refresh()}.
  */
 final class WorkerMeters implements MeterBinder {
@@ -65,6 +65,9 @@ final class WorkerMeters implements MeterBinder {
                     .tags(tags).tag("cause", kind.tag()).register(registry));
         }
         for (ReplacementCause cause : ReplacementCause.values()) {
+            if (!cause.rolling()) {
+                continue; // counted as a restart
+            }
             AtomicLong count = new AtomicLong();
             s.replacements.put(cause, count);
             s.meters.add(FunctionCounter.builder("shepherd.worker.replacements", count, AtomicLong::get)
@@ -75,6 +78,9 @@ final class WorkerMeters implements MeterBinder {
                 .description("How long the worker's process has run").baseUnit("seconds").tags(tags).register(registry));
         s.meters.add(Gauge.builder("shepherd.worker.memory.resident", s.rssBytes, AtomicReference::get)
                 .description("The worker process's resident memory (VmRSS)").baseUnit("bytes").tags(tags).register(registry));
+        s.meters.add(Gauge.builder("shepherd.worker.heap.used", s.heapBytes, AtomicReference::get)
+                .description("The heap in use the worker reports with its heartbeats (worker-runtime); NaN if it reports none")
+                .baseUnit("bytes").tags(tags).register(registry));
         s.meters.add(Gauge.builder("shepherd.worker.cpu", s.cpuSeconds, AtomicReference::get)
                 .description("CPU time the worker's current process has used, user plus system")
                 .baseUnit("seconds").tags(tags).register(registry));
@@ -88,6 +94,7 @@ final class WorkerMeters implements MeterBinder {
         final AtomicReference<Double> uptimeSeconds = new AtomicReference<>(0.0);
         final AtomicReference<Double> rssBytes = new AtomicReference<>(0.0);
         final AtomicReference<Double> cpuSeconds = new AtomicReference<>(0.0);
+        final AtomicReference<Double> heapBytes = new AtomicReference<>(Double.NaN);
 
         void update(WorkerStatus worker) {
             restarts.forEach((kind, count) -> count.set(worker.restartsByCause().getOrDefault(kind, 0)));
@@ -96,6 +103,7 @@ final class WorkerMeters implements MeterBinder {
             ProcStats stats = worker.pid().isPresent() ? ProcStats.of(worker.pid().getAsLong()).orElse(null) : null;
             rssBytes.set(stats == null ? 0.0 : stats.rssBytes());
             cpuSeconds.set(stats == null ? 0.0 : stats.cpuSeconds());
+            heapBytes.set(worker.heapUsedBytes() < 0 ? Double.NaN : (double) worker.heapUsedBytes());
         }
     }
 }

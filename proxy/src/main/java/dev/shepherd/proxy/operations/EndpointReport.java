@@ -25,9 +25,12 @@ import java.util.stream.Collectors;
  * @param uptimeMs how long the worker's process has run; 0 for a static endpoint
  * @param rssBytes the worker process's resident memory (/proc), {@code null} for a static endpoint or no process
  * @param cpuSeconds the CPU time the worker's process has used (/proc), likewise
+ * @param heapUsedBytes the heap in use the worker last reported with its heartbeat (worker-runtime),
+ *     {@code null} when it reports none
  */
 public record EndpointReport(String id, String kind, int port, Long pid, EndpointState state, String health, int weight,
-        int activeConnections, long totalConnections, int restarts, Map<String, Integer> replacements, String lastExit, long uptimeMs, Long rssBytes, Double cpuSeconds) {
+        int activeConnections, long totalConnections, int restarts, Map<String, Integer> replacements, String lastExit, long uptimeMs, Long rssBytes, Double cpuSeconds,
+        Long heapUsedBytes) {
     public EndpointReport {
         requireNonNull(id, "id");
         requireNonNull(kind, "kind");
@@ -42,11 +45,12 @@ public record EndpointReport(String id, String kind, int port, Long pid, Endpoin
                 w.replacementsByCause().entrySet().stream().collect(Collectors.toMap(e -> e.getKey().tag(), Map.Entry::getValue,
                         (a, b) -> a, TreeMap::new)),
                 w.lastExit() == null ? null : w.lastExit().description(), w.uptime().toMillis(),
-                proc == null ? null : proc.rssBytes(), proc == null ? null : proc.cpuSeconds());
+                proc == null ? null : proc.rssBytes(), proc == null ? null : proc.cpuSeconds(),
+                w.heapUsedBytes() < 0 ? null : w.heapUsedBytes());
     }
 
     static EndpointReport of(EndpointStatus s) {
         return new EndpointReport(s.endpoint().id(), s.kind(), s.endpoint().port(), null, s.state(), s.health(), s.weight(),
-                s.activeConnections(), s.totalConnections(), 0, null, null, 0, null, null);
+                s.activeConnections(), s.totalConnections(), 0, null, null, 0, null, null, null);
     }
 }

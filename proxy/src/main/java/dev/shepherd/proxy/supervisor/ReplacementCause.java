@@ -9,7 +9,18 @@ public enum ReplacementCause {
     /** The worker asked ({@code requestReplacement}, or after an uncaught exception). */
     ASKED,
     /** It broke the control protocol. */
-    PROTOCOL;
+    PROTOCOL,
+    /**
+     * UNHEALTHY past {@code workers.unhealthy-restart-after}: out of rotation already, so it is
+     * restarted in place in its turn (stopped, then respawned) and counted as a restart, cause
+     * {@code unhealthy}, not as a replacement.
+     */
+    UNHEALTHY;
+
+    /** Whether the worker is replaced the rolling way (its replacement UP first) and counted as a replacement. */
+    public boolean rolling() {
+        return this != UNHEALTHY;
+    }
 
     /** The tag value: {@code memory}. */
     public String tag() {

@@ -12,14 +12,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How one instance is stopped: drain (no new connections; open ones finish, up to
- * {@code drain-timeout}, and the drain ends the moment the last one closes), then the stop request
+ * {@code drain-timeout}, and the drain ends the moment the last one closes; those still open then
+ * are closed spread over {@code close-spread}), then the stop request
  * over the control channel and {@code stop-timeout}, then SIGTERM and {@code kill-timeout}, then
  * SIGKILL. Each step runs on the supervisor's loop; {@link #exited} ends the sequence.
  */
 final class StopSequence {
     private static final Logger log = LoggerFactory.getLogger(StopSequence.class);
 
-    private enum Step { DRAINING, ASKED, TERMINATED, KILLED, DONE }
+    private enum Step { DRAINING, CLOSING, ASKED, TERMINATED, KILLED, DONE }
 
     private final String name; // "worker 0 (pid 4242)"
     private final WorkerProcess process;
@@ -78,18 +79,32 @@ final class StopSequence {
     }
 
     private void drained() {
-        if (step == Step.DRAINING) {
+        if (step == Step.DRAINING || step == Step.CLOSING) {
             timer.cancel();
             askToStop();
         }
     }
 
     private void drainTimedOut() {
-        if (step == Step.DRAINING) {
-            log.info("{} still has {} open connections at the end of drain-timeout; asking it to stop", name,
-                    member.activeConnections());
-            askToStop();
+        if (step != Step.DRAINING) {
+            return;
         }
+        Duration spread = settings.closeSpread();
+        int open = member.activeConnections();
+        if (!spread.isZero() && open > 0) {
+            step = Step.CLOSING;
+            int closing = member.closeSpread(spread);
+            log.info("{} still has {} open connections at the end of drain-timeout: closing {} of them over {} ms, then"
+                    + " asking it to stop", name, open, closing, spread.toMillis());
+            timer = loop.schedule(spread, () -> {
+                if (step == Step.CLOSING) {
+                    askToStop();
+                }
+            });
+            return;
+        }
+        log.info("{} still has {} open connections at the end of drain-timeout; asking it to stop", name, open);
+        askToStop();
     }
 
     private void askToStop() {

@@ -2,6 +2,7 @@ package dev.shepherd.proxy.supervisor;
 
 import dev.shepherd.proxy.config.WorkerProtocol;
 import dev.shepherd.proxy.endpoint.AdminState;
+import dev.shepherd.proxy.endpoint.CheckOutcome;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;
@@ -72,6 +73,7 @@ final class WorkerInstance {
     private long upSinceNanos = NEVER_UP;
     /** What the health checks said last ("failing: HTTP 404"), from the checker's thread. */
     private volatile String lastHealth = "none run yet";
+    private volatile long heapUsedBytes = -1; // as the worker's last heartbeat said; -1 if none said it
     private volatile WorkerProcess process; // written on the loop; read by send() on a writing thread
     private EndpointGroup.Member member;
     private EndpointCheck check;
@@ -133,10 +135,16 @@ final class WorkerInstance {
         wishes = handler;
     }
 
-    /** Its pending wish was dealt with without replacing it (skipped, or the replacement failed): it may wish again. */
+    /**
+     * Its pending wish was dealt with without replacing it (skipped, or the replacement failed): it
+     * may wish again. One still UNHEALTHY is wanted restarted again after another grace.
+     */
     void wishDropped() {
         wishPending = false;
         samplesOverMemory = 0;
+        if (state == EndpointState.UNHEALTHY && stop == null) {
+            armUnhealthyRestart();
+        }
     }
 
     /**
@@ -207,7 +215,7 @@ final class WorkerInstance {
                 member == null ? 0 : member.weight(),
                 member == null ? 0 : member.activeConnections(), member == null ? 0 : member.totalConnections(),
                 restarts, restartsByCause, replacementsByCause, process == null ? Duration.ZERO : process.uptime(context.loop().nanoTime()),
-                lastExit);
+                lastExit, heapUsedBytes);
     }
 
     /** Starts the process; a start that fails completes {@link #exited()} with the reason at once. */
@@ -343,6 +351,7 @@ final class WorkerInstance {
             env.put(WorkerEnv.CONTROL_SOCKET, control.path().toString());
             env.put(WorkerEnv.CONTROL_SECRET, secret);
             env.put(WorkerEnv.DRAIN_TIMEOUT, Long.toString(context.settings().drainTimeout().toMillis()));
+            env.put(WorkerEnv.REPORT_HEAP, "1");
         }
         env.put(WorkerEnv.HEARTBEAT_INTERVAL, Long.toString(context.settings().heartbeat().interval().toMillis()));
         return env;
@@ -403,19 +412,35 @@ final class WorkerInstance {
             log.info("{} UNHEALTHY -> UP: {}; in rotation", name(), reason);
         } else if (!isHealthy && state == EndpointState.UP) {
             setState(EndpointState.UNHEALTHY);
-            Duration grace = context.settings().unhealthyRestartAfter();
             log.warn("{} UP -> UNHEALTHY: {}; out of rotation, restarted if still unhealthy in {} ms", name(), reason,
-                    grace.toMillis());
-            unhealthyTimer = context.loop().schedule(grace, () -> restartUnhealthy(grace));
+                    context.settings().unhealthyRestartAfter().toMillis());
+            armUnhealthyRestart();
         }
     }
 
-    private void restartUnhealthy(Duration grace) {
-        if (state == EndpointState.UNHEALTHY && stop == null) {
-            log.warn("{} has been UNHEALTHY for {} ms: restarting it", name(), grace.toMillis());
-            killCause = ExitCause.unhealthy(grace);
-            beginStop().start();
+    private void armUnhealthyRestart() {
+        Duration grace = context.settings().unhealthyRestartAfter();
+        unhealthyTimer.cancel();
+        unhealthyTimer = context.loop().schedule(grace, () -> {
+            if (state == EndpointState.UNHEALTHY && stop == null) {
+                wish(ReplacementCause.UNHEALTHY, "UNHEALTHY for " + grace.toMillis() + " ms");
+            }
+        });
+    }
+
+    /**
+     * Its turn in the fleet's queue after it stayed UNHEALTHY: stopped, to be respawned by its slot.
+     * False when it is no longer UNHEALTHY (it recovered, or is stopping).
+     */
+    boolean restartUnhealthy() {
+        if (state != EndpointState.UNHEALTHY || stop != null) {
+            return false;
         }
+        Duration grace = context.settings().unhealthyRestartAfter();
+        log.warn("{} has been UNHEALTHY for {} ms: restarting it", name(), grace.toMillis());
+        killCause = ExitCause.unhealthy(grace);
+        beginStop().start();
+        return true;
     }
 
     private void notReadyInTime(Duration readyTimeout) {
@@ -537,6 +562,11 @@ final class WorkerInstance {
             lastHealth = description;
             member.setHealth(description);
         }
+
+        @Override
+        public void counted(CheckOutcome outcome) {
+            member.countCheck(outcome);
+        }
     }
 
     /** The control channel's events, from its reader thread. */
@@ -557,7 +587,7 @@ final class WorkerInstance {
                 case DRAIN -> context.loop().execute(() -> drainAsked(true));
                 case UNDRAIN -> context.loop().execute(() -> drainAsked(false));
                 case WEIGHT -> context.loop().execute(() -> weightAsked(frame.weight()));
-                case HEARTBEAT -> { } // its time is all that counts, and the socket noted it
+                case HEARTBEAT -> heapUsedBytes = frame.heapUsedBytes(); // its time the socket noted
                 default -> { } // the socket lets through only the frames a worker may send
             }
         }

@@ -41,6 +41,8 @@ final class WorkerSlot {
     private int generation;
     private boolean stopWanted;
     private SupervisorLoop.Scheduled respawn = SupervisorLoop.Scheduled.NONE;
+    /** The fleet queue's wait for an UNHEALTHY instance's restart in place; null when none runs. */
+    private CompletableFuture<Void> respawnWaiter;
 
     WorkerSlot(String id, int homePort, SlotContext context) {
         this.id = id;
@@ -194,6 +196,7 @@ final class WorkerSlot {
     CompletableFuture<Void> stop() {
         stopWanted = true;
         respawn.cancel();
+        respawnSettled();
         List<CompletableFuture<?>> exits = new ArrayList<>();
         retiring.forEach(old -> exits.add(old.exited()));
         if (next != null) {
@@ -247,14 +250,16 @@ final class WorkerSlot {
     /**
      * An instance wanted replaced (it broke the control protocol, asked for it, stayed over the
      * memory cap) is replaced the rolling way when it serves, in its turn in the fleet's queue; one
-     * not UP yet, or itself a replacement, is stopped (and respawned, or the roll ends).
+     * not UP yet, or itself a replacement, is stopped (and respawned, or the roll ends). One that
+     * stayed UNHEALTHY waits its turn in the same queue and is then restarted in place.
      */
     private void replaceWhenWanted(WorkerInstance instance) {
         instance.onWish(wish -> {
             if (stopWanted || (instance != current && instance != next)) {
                 return;
             }
-            if (instance == current && next == null && instance.state() == EndpointState.UP) {
+            EndpointState serving = wish.cause().rolling() ? EndpointState.UP : EndpointState.UNHEALTHY;
+            if (instance == current && next == null && instance.state() == serving) {
                 context.replacements().wanted(this, instance, wish);
             } else if (instance != current || next == null) {
                 instance.stop();
@@ -269,11 +274,14 @@ final class WorkerSlot {
      * serves (a roll or a restart may have replaced it meanwhile). Completes when that is over.
      */
     CompletableFuture<Void> replaceAsWished(WorkerInstance instance, WorkerInstance.Wish wish) {
+        if (!wish.cause().rolling()) {
+            return restartUnhealthy(instance);
+        }
         if (stopWanted || instance != current || next != null || instance.state() != EndpointState.UP) {
             instance.wishDropped(); // replaced or stopped meanwhile, or not serving now: it may wish again
             return CompletableFuture.completedFuture(null);
         }
-        replacementsByCause.merge(wish.cause(), 1, Integer::sum);
+        replacementsByCause.merge(wish.cause(), 1, Integer::sum); // rolling causes only: see restartUnhealthy
         log.info("worker {}: replacing it ({}): {}", id, wish.cause().tag(), wish.reason());
         return replace().handle((done, failure) -> {
             if (failure != null) {
@@ -283,6 +291,28 @@ final class WorkerSlot {
             }
             return null;
         });
+    }
+
+    /**
+     * The fleet queue's turn for an instance that stayed UNHEALTHY: stopped and respawned as after
+     * any exit. Completes once the respawned instance is UP or has ended, or the slot stops trying
+     * (FAILED, stopped), so that at most max-surge such restarts run at once.
+     */
+    private CompletableFuture<Void> restartUnhealthy(WorkerInstance instance) {
+        if (stopWanted || instance != current || next != null || !instance.restartUnhealthy()) {
+            instance.wishDropped(); // recovered, replaced or stopped meanwhile
+            return CompletableFuture.completedFuture(null);
+        }
+        respawnWaiter = new CompletableFuture<>();
+        return respawnWaiter;
+    }
+
+    /** The restart the fleet's queue waits for is over, one way or another. */
+    private void respawnSettled() {
+        if (respawnWaiter != null) {
+            respawnWaiter.complete(null);
+            respawnWaiter = null;
+        }
     }
 
     /** One memory sample of the serving instance, against {@code cap} bytes (see {@link WorkerInstance#checkMemory}). */
@@ -308,6 +338,11 @@ final class WorkerSlot {
         }
         WorkerInstance instance = new WorkerInstance(id, port, ++generation, context, admin, slowStart);
         current = instance;
+        if (respawnWaiter != null) {
+            CompletableFuture<Void> waiter = respawnWaiter;
+            respawnWaiter = null;
+            instance.up().whenComplete((ok, failure) -> waiter.complete(null));
+        }
         instance.exited().thenAccept(exit -> currentExited(instance, exit));
         replaceWhenWanted(instance);
         instance.start();
@@ -321,6 +356,7 @@ final class WorkerSlot {
         current = null;
         lastExit = exit.cause();
         if (stopWanted) {
+            respawnSettled();
             between = EndpointState.STOPPED;
             log.info("worker {} (pid {}) stopped after {} ms: {}", id, exit.pid(), exit.uptime().toMillis(), exit.cause());
             return;
@@ -360,6 +396,7 @@ final class WorkerSlot {
     private void respawnLater(Duration upFor) {
         Duration delay = policy.afterExit(upFor);
         if (delay == null) {
+            respawnSettled();
             between = EndpointState.FAILED;
             failedAtNanos = context.loop().nanoTime();
             var restart = context.settings().restart();

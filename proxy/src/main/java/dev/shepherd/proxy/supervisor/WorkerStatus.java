@@ -19,10 +19,12 @@ import java.util.OptionalLong;
  * @param replacementsByCause the slot's rolling replacements the edge made by itself, by cause
  * @param uptime how long the process has run, zero without one
  * @param lastExit how the slot's last process ended, {@code null} if none has
+ * @param heapUsedBytes the heap in use the worker's last heartbeat reported, -1 if none did
  */
 public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState state, String health, int weight,
         int activeConnections, long totalConnections, int restarts, Map<ExitCause.Kind, Integer> restartsByCause,
-        Map<ReplacementCause, Integer> replacementsByCause, Duration uptime, ExitCause lastExit) {
+        Map<ReplacementCause, Integer> replacementsByCause, Duration uptime, ExitCause lastExit,
+        long heapUsedBytes) {
     public WorkerStatus {
         requireNonNull(id, "id");
         requireNonNull(pid, "pid");
@@ -37,6 +39,6 @@ public record WorkerStatus(String id, int port, OptionalLong pid, EndpointState 
     static WorkerStatus between(String id, int port, EndpointState state, String health, int restarts,
             Map<ExitCause.Kind, Integer> restartsByCause, Map<ReplacementCause, Integer> replacementsByCause, ExitCause lastExit) {
         return new WorkerStatus(id, port, OptionalLong.empty(), state, health, 0, 0, 0, restarts, restartsByCause,
-                replacementsByCause, Duration.ZERO, lastExit);
+                replacementsByCause, Duration.ZERO, lastExit, -1);
     }
 }

@@ -106,9 +106,10 @@ public final class WorkerSupervisor implements AutoCloseable {
 
     /**
      * The fleet's budget for the replacements the edge makes by itself (asked by a worker, over the
-     * memory cap, a broken protocol): at most {@code workers.max-surge} at a time, in the order
-     * wanted, never during a rolling restart or a scale, an instance at most once in the queue. Capacity never drops for them: each
-     * replacement is UP before its old instance drains.
+     * memory cap, a broken protocol, unhealthy past its grace): at most {@code workers.max-surge} at
+     * a time, in the order wanted, never during a rolling restart or a scale, an instance at most
+     * once in the queue. Capacity never drops for them: a serving instance's replacement is UP
+     * before it drains; an unhealthy one, out of rotation already, is restarted in place.
      */
     private void replacementWanted(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish) {
         if (wished.stream().anyMatch(w -> w.instance() == instance)) {
@@ -127,7 +128,8 @@ public final class WorkerSupervisor implements AutoCloseable {
     private void refuseWhileBusy(String more) {
         String underWay = reconfiguring ? "a config reload's change of the workers"
                 : rolling ? "a rolling restart of every worker" : scaling ? "a scale"
-                : replacingAsWished > 0 ? "a replacement the edge makes by itself (asked by a worker, or over the memory cap)" : null;
+                : replacingAsWished > 0 ? "a replacement the edge makes by itself (asked by a worker, over the memory cap, or"
+                        + " a restart of an unhealthy one)" : null;
         if (underWay != null) {
             throw new IllegalStateException(underWay + " is under way" + more);
         }

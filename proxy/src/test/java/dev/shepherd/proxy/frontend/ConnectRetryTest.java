@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.EndpointState;
+import dev.shepherd.proxy.endpoint.FailureReason;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;

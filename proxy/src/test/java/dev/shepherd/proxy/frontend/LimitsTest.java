@@ -3,6 +3,7 @@ package dev.shepherd.proxy.frontend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shepherd.proxy.endpoint.FailureReason;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;

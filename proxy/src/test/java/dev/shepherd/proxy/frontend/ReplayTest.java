@@ -3,6 +3,7 @@ package dev.shepherd.proxy.frontend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.FailureReason;
 import dev.shepherd.proxy.endpoint.PassiveHealth;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package dev.shepherd.proxy.frontend;
 import dev.shepherd.proxy.config.ShepherdSettings;
 import dev.shepherd.proxy.config.TestSettings;
 import dev.shepherd.proxy.endpoint.Endpoint;
+import dev.shepherd.proxy.endpoint.FailureReason;
 import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
 import dev.shepherd.proxy.endpoint.EndpointState;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.shepherd.proxy.config.HealthCheckSettings;
+import dev.shepherd.proxy.endpoint.CheckOutcome;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import java.time.Duration;
@@ -178,6 +179,9 @@ class HealthCheckerTest {
 
             @Override
             public void checked(String description) {}
+
+            @Override
+            public void counted(CheckOutcome outcome) {}
         };
         return new HealthChecker(endpoint, settings, probe, scheduler, pool, owner, () -> { });
     }

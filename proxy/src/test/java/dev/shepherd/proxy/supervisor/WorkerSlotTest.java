@@ -31,10 +31,15 @@ class WorkerSlotTest {
     private final EndpointGroup group = new EndpointGroup();
     private final List<FakeProcess> started = new CopyOnWriteArrayList<>();
     private final Map<Endpoint, HealthVerdicts> checked = new ConcurrentHashMap<>();
+    /** The fleet queue's turns this slot's wishes took, each done when its replacement or restart is over. */
+    private final List<CompletableFuture<Void>> turns = new CopyOnWriteArrayList<>();
+    /** While true, wishes wait here for the test to give them their turn (other replacements ahead of them). */
+    private volatile boolean queueBusy;
+    private final List<Runnable> waiting = new CopyOnWriteArrayList<>();
     private final WorkerSettings settings = new WorkerSettings(1, List.of("fake-worker", "--port={port}"), HOME, Map.of("APP_PORT", "{port}", "APP_NAME", "app-{id}"), null,
             Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5), 0,
             new RestartSettings(Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, Duration.ofSeconds(1), 3, Duration.ofMinutes(5)),
-            new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO, 1);
+            new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO, 1, Duration.ofMillis(900));
     private final WorkerSlot slot;
     private final SlotContext context;
 
@@ -46,7 +51,14 @@ class WorkerSlotTest {
                     return process;
                 },
                 socketDir, new WorkerPorts(HOME, 1, port -> true), Runnable::run, (id, text) -> { },
-                (wanted, instance, wish) -> wanted.replaceAsWished(instance, wish));
+                (wanted, instance, wish) -> {
+                    Runnable turn = () -> turns.add(wanted.replaceAsWished(instance, wish));
+                    if (queueBusy) {
+                        waiting.add(turn);
+                    } else {
+                        turn.run();
+                    }
+                });
         slot = new WorkerSlot("0", HOME, context);
     }
 
@@ -144,6 +156,50 @@ class WorkerSlotTest {
     }
 
     @Test
+    void aWorkerUnhealthyPastItsGraceIsRestartedInPlaceAndHoldsItsTurnInTheQueueUntilItsRespawnIsUp() {
+        startUp();
+        FakeProcess old = started.get(0);
+        failChecks(HOME);
+        assertThat(state()).isEqualTo(EndpointState.UNHEALTHY);
+        loop.advance(Duration.ofSeconds(29));
+        assertThat(turns).as("within unhealthy-restart-after").isEmpty();
+
+        loop.advance(Duration.ofSeconds(1));
+        assertThat(turns).hasSize(1);
+        assertThat(started).as("restarted in place: no spare-port replacement").hasSize(1);
+        assertThat(old.terminated).as("out of rotation already: stopped first").isTrue();
+        old.exit(143);
+        loop.advance(Duration.ofMillis(100)); // initial-delay: it had run stably
+        assertThat(started).hasSize(2);
+        assertThat(started.get(1).port()).isEqualTo(HOME);
+        assertThat(turns.get(0)).as("the queue's turn lasts until the respawn is UP").isNotDone();
+
+        passChecks(HOME);
+        assertThat(turns.get(0)).isDone();
+        assertThat(slot.status().get(0).restartsByCause()).isEqualTo(Map.of(ExitCause.Kind.UNHEALTHY, 1));
+        assertThat(slot.status().get(0).replacementsByCause()).isEmpty();
+    }
+
+    @Test
+    void aWorkerThatRecoversBeforeItsTurnIsNotRestartedAndIsWantedAgainIfItFallsAgain() {
+        startUp();
+        queueBusy = true;
+        failChecks(HOME);
+        loop.advance(Duration.ofSeconds(30));
+        assertThat(waiting).as("waits its turn behind other replacements").hasSize(1);
+        passChecks(HOME);
+        queueBusy = false;
+        waiting.remove(0).run();
+        loop.runDue();
+        assertThat(turns.get(0)).isDone();
+        assertThat(started.get(0).terminated).as("UP again when its turn came").isFalse();
+
+        failChecks(HOME);
+        loop.advance(Duration.ofSeconds(30));
+        assertThat(started.get(0).terminated).as("wanted again after another grace").isTrue();
+    }
+
+    @Test
     void aWorkerStillOverTheCapAfterAFailedReplacementIsWantedReplacedAgain() {
         startUp();
         long cap = 200L << 20;
@@ -191,7 +247,7 @@ class WorkerSlotTest {
         WorkerSettings s = settings;
         return new WorkerSettings(s.count(), s.command(), s.firstPort(), s.env(), s.directory(), s.readyTimeout(), s.drainTimeout(),
                 s.stopTimeout(), s.killTimeout(), s.unhealthyRestartAfter(), s.slowStart(), s.maxMemory(), s.restart(),
-                s.heartbeat(), protocol, s.maxSurge());
+                s.heartbeat(), protocol, s.maxSurge(), s.closeSpread());
     }
 
     @Test
@@ -265,6 +321,46 @@ class WorkerSlotTest {
         assertThat(stopped).isDone();
         assertThat(slot.status()).hasSize(1);
         held.release();
+    }
+
+    @Test
+    void connectionsStillOpenAtTheDrainDeadlineAreClosedSpreadOverCloseSpreadThenTheWorkerIsStopped() {
+        startUp();
+        Endpoint endpoint = group.eligible().get(0);
+        List<Long> closes = new CopyOnWriteArrayList<>();
+        List<EndpointGroup.Lease> open = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            EndpointGroup.Lease lease = group.tryOpenConnection(endpoint, 10);
+            lease.closeWith(nanos -> closes.add(nanos / 1_000_000));
+            open.add(lease);
+        }
+        slot.stop();
+        loop.advance(Duration.ofMillis(4999));
+        assertThat(closes).as("within drain-timeout").isEmpty();
+
+        loop.advance(Duration.ofMillis(1));
+        assertThat(closes).as("close-spread 900 ms over 3 connections").containsExactlyInAnyOrder(0L, 300L, 600L);
+        assertThat(started.get(0).terminated).as("not asked to stop during the spread").isFalse();
+        open.get(0).release();
+        open.get(1).release();
+        loop.advance(Duration.ofMillis(899));
+        assertThat(started.get(0).terminated).isFalse();
+        loop.advance(Duration.ofMillis(1));
+        assertThat(started.get(0).terminated).as("the window is over, one still open").isTrue();
+        open.get(2).release();
+    }
+
+    @Test
+    void theStopRequestGoesOutWhenTheLastSpreadConnectionCloses() {
+        startUp();
+        EndpointGroup.Lease lease = group.tryOpenConnection(group.eligible().get(0), 10);
+        lease.closeWith(nanos -> { });
+        slot.stop();
+        loop.advance(Duration.ofSeconds(5));
+        assertThat(started.get(0).terminated).isFalse();
+        lease.release();
+        loop.runDue();
+        assertThat(started.get(0).terminated).as("no wait for the rest of the window").isTrue();
     }
 
     @Test
@@ -416,6 +512,12 @@ class WorkerSlotTest {
 
     private EndpointState state() {
         return slot.status().get(0).state();
+    }
+
+    /** The health checks of the instance on {@code port} fail their fall streak. */
+    private void failChecks(int port) {
+        checked.get(new Endpoint("0", "127.0.0.1", port)).healthChanged(false, "2 health checks failed");
+        loop.runDue();
     }
 
     /** The health checks of the instance on {@code port} pass their rise streak. */

@@ -217,7 +217,7 @@ class WorkerSupervisorTest {
         WorkerSettings one = settings(3, List.of(), Map.of());
         start(new WorkerSettings(one.count(), one.command(), one.firstPort(), one.env(), one.directory(), one.readyTimeout(),
                 one.drainTimeout(), one.stopTimeout(), one.killTimeout(), one.unhealthyRestartAfter(), one.slowStart(),
-                one.maxMemory(), one.restart(), one.heartbeat(), one.protocol(), 2));
+                one.maxMemory(), one.restart(), one.heartbeat(), one.protocol(), 2, one.closeSpread()));
         for (String id : List.of("0", "1", "2")) {
             awaitState(id, EndpointState.UP);
         }
@@ -267,6 +267,6 @@ class WorkerSupervisorTest {
         return new WorkerSettings(count, command, firstPort, env, null,
                 Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30), Duration.ofSeconds(5), 0,
                 new RestartSettings(Duration.ofMillis(20), Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), 3, Duration.ofMinutes(1)),
-                new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO, 1);
+                new HeartbeatSettings(Duration.ofSeconds(1), Duration.ofSeconds(10)), WorkerProtocol.AUTO, 1, Duration.ofSeconds(1));
     }
 }

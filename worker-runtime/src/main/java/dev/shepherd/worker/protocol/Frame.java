@@ -15,6 +15,7 @@ import java.util.Locale;
  * hello SECRET          worker to supervisor, first and once: SHEPHERD_CONTROL_SECRET, which proves who connected
  * ready                 worker to supervisor: my port is bound, send me traffic
  * heartbeat             worker to supervisor: I am alive (every SHEPHERD_HEARTBEAT_INTERVAL ms)
+ * heartbeat heap=BYTES  the same, with the heap in use (when the edge set SHEPHERD_REPORT_HEAP=1)
  * message TEXT          either way: an application message
  * stopping              worker to supervisor: I was told to stop (a signal): drain me, then say shutdown
  * shutdown MILLIS       supervisor to worker: stop gracefully within MILLIS milliseconds
@@ -27,6 +28,7 @@ import java.util.Locale;
 public record Frame(Type type, String payload) {
     /** The most bytes one encoded frame may have, its newline not counted. */
     public static final int MAX_BYTES = 64 * 1024;
+    private static final String HEAP = "heap=";
     /** A full share of new connections, the most a {@code weight} frame may ask for. */
     public static final int MAX_WEIGHT = 100;
 
@@ -45,7 +47,7 @@ public record Frame(Type type, String payload) {
     public Frame {
         requireNonNull(type, "type");
         requireNonNull(payload, "payload");
-        if (!type.hasPayload() && !payload.isEmpty()) {
+        if (!type.hasPayload() && type != Type.HEARTBEAT && !payload.isEmpty()) {
             throw new IllegalArgumentException(type.wireName() + " takes no payload");
         }
     }
@@ -60,6 +62,22 @@ public record Frame(Type type, String payload) {
 
     public static Frame heartbeat() {
         return new Frame(Type.HEARTBEAT, "");
+    }
+
+    /** A heartbeat that also says how many bytes of the worker's heap are in use. */
+    public static Frame heartbeat(long heapUsedBytes) {
+        if (heapUsedBytes < 0) {
+            throw new IllegalArgumentException("heap in use must not be negative, got " + heapUsedBytes);
+        }
+        return new Frame(Type.HEARTBEAT, HEAP + heapUsedBytes);
+    }
+
+    /** The heap in use a heartbeat reports; -1 when it reports none. */
+    public long heapUsedBytes() {
+        if (type != Type.HEARTBEAT) {
+            throw new IllegalStateException(type.wireName() + " reports no heap");
+        }
+        return payload.isEmpty() ? -1 : Long.parseLong(payload.substring(HEAP.length()));
     }
 
     /** @throws IllegalArgumentException when the encoded message exceeds {@link #MAX_BYTES} */
@@ -125,7 +143,7 @@ public record Frame(Type type, String payload) {
 
     /** The frame as bytes on the wire, with its newline. */
     public byte[] encode() {
-        String line = type.hasPayload() ? type.wireName() + ' ' + escape(payload) : type.wireName();
+        String line = type.hasPayload() || !payload.isEmpty() ? type.wireName() + ' ' + escape(payload) : type.wireName();
         return (line + '\n').getBytes(StandardCharsets.UTF_8);
     }
 
@@ -134,6 +152,13 @@ public record Frame(Type type, String payload) {
         int space = line.indexOf(' ');
         String name = space < 0 ? line : line.substring(0, space);
         Type type = typeNamed(name);
+        if (type == Type.HEARTBEAT && space >= 0) {
+            String payload = line.substring(space + 1);
+            if (!payload.matches(HEAP + "\\d{1,18}")) {
+                throw new MalformedFrameException("a heartbeat's payload must be heap=BYTES, got '" + shorten(payload) + "'");
+            }
+            return new Frame(type, payload);
+        }
         if (!type.hasPayload()) {
             if (space >= 0) {
                 throw new MalformedFrameException("'" + name + "' takes no payload");

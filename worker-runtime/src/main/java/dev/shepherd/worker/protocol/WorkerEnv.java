@@ -18,6 +18,8 @@ public final class WorkerEnv {
      * outside may wait for the edge to drain it.
      */
     public static final String DRAIN_TIMEOUT = "SHEPHERD_DRAIN_TIMEOUT";
+    /** {@code 1} when the edge reads the heap in use from heartbeats ({@code heartbeat heap=BYTES}); older edges do not set it. */
+    public static final String REPORT_HEAP = "SHEPHERD_REPORT_HEAP";
     /** Milliseconds between two heartbeats. */
     public static final String HEARTBEAT_INTERVAL = "SHEPHERD_HEARTBEAT_INTERVAL";
 

@@ -17,6 +17,16 @@ class FrameTest {
     }
 
     @Test
+    void aHeartbeatMayCarryTheHeapInUse() throws Exception {
+        assertThat(wire(Frame.heartbeat(123_456_789L))).isEqualTo("heartbeat heap=123456789\n");
+        assertThat(Frame.decode("heartbeat heap=123456789").heapUsedBytes()).isEqualTo(123_456_789L);
+        assertThat(Frame.decode("heartbeat").heapUsedBytes()).isEqualTo(-1);
+        assertThatThrownBy(() -> Frame.decode("heartbeat 12"))
+                .isInstanceOf(MalformedFrameException.class).hasMessage("a heartbeat's payload must be heap=BYTES, got '12'");
+        assertThatThrownBy(() -> Frame.decode("heartbeat heap=-1")).isInstanceOf(MalformedFrameException.class);
+    }
+
+    @Test
     void stoppingSurvivesTheTrip() throws Exception {
         assertThat(Frame.decode("stopping")).isEqualTo(Frame.stopping());
     }

@@ -1,4 +1,4 @@
-package dev.shepherd.proxy.frontend;
+package dev.shepherd.proxy.endpoint;
 
 import java.util.Locale;
 
@@ -20,6 +20,11 @@ public enum FailureReason {
     FIRST_BYTE_TIMEOUT,
     /** No endpoint could take a new client (none eligible, or all at their cap) within {@code queue-timeout}. */
     QUEUE_TIMEOUT;
+
+    /** Whether the failure is one endpoint's, and so counted on it too: a failed connect or answer. */
+    public boolean endpoints() {
+        return this != NO_ELIGIBLE_ENDPOINT && this != OVER_CAPACITY && this != QUEUE_TIMEOUT;
+    }
 
     /** The metric tag and log word: {@code connect_refused}. */
     public String tag() {
