@@ -20,19 +20,19 @@ class CheckCommandIT {
 
     /** Each file is {@code shepherd {}, two valid lines, the broken part from line 4, and the closing brace. */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-        bad port        | '  listen.port = 70000'                      | 4: Invalid value at 'shepherd.listen.port': must be in 1..65535, got 70000
-        unknown balance | '  balance = random'                         | 4: Invalid value at 'shepherd.balance': must be one of round-robin, least-connections, got 'random'
-        negative check  | '  health-check {\n    interval = -2s\n  }' | 5: Invalid value at 'shepherd.health-check.interval': must be a duration > 0 with a unit, such as 2s, got '-2s'
-        count many      | '  workers.count = many'                     | 4: Invalid value at 'shepherd.workers.count': must be "auto" or an integer >= 0, got 'many'
-        duration soon   | '  connect-timeout = soon'                   | 4: Invalid value at 'shepherd.connect-timeout': No number in duration value 'soon'
-        syntax error    | '  listen {\n    port = 8080'                | 7: syntax error (the file ends inside a { } or [ ]: is a closing brace or bracket missing?): expecting a close parentheses ')' here, not: end of file
-        unknown key     | '  helth-check.interval = 2s'                | 4: Unknown key 'shepherd.helth-check.interval'; did you mean 'shepherd.health-check.interval'?
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+        bad port        | `listen.port = 70000`                    | 4: Invalid value at 'shepherd.listen.port': must be in 1..65535, got 70000
+        unknown balance | `balance = random`                       | 4: Invalid value at 'shepherd.balance': must be one of round-robin, least-connections, got 'random'
+        negative check  | `health-check {\n    interval = -2s\n  }` | 5: Invalid value at 'shepherd.health-check.interval': must be a duration > 0 with a unit, such as 2s, got '-2s'
+        count many      | `workers.count = many`                   | 4: Invalid value at 'shepherd.workers.count': must be "auto" or an integer >= 0, got 'many'
+        duration soon   | `connect-timeout = soon`                 | 4: Invalid value at 'shepherd.connect-timeout': No number in duration value 'soon'
+        syntax error    | `listen {\n    port = 8080`              | 7: syntax error (the file ends inside a { } or [ ]: is a closing brace or bracket missing?): expecting a close parentheses ')' here, not: end of file
+        unknown key     | `helth-check.interval = 2s`              | 4: Unknown key 'shepherd.helth-check.interval'; did you mean 'shepherd.health-check.interval'?
         """)
     void aBrokenFileFailsWithOneLineNamingFileLineAndKey(String name, String broken, String expected) throws Exception {
         Path file = dir.resolve(name.replace(' ', '-') + ".conf");
         Files.writeString(file, "shepherd {\n  workers.count = 0\n  backends = [\"127.0.0.1:9001\"]\n"
-                + broken.replace("\\n", "\n") + "\n}\n");
+                + "  " + broken.replace("\\n", "\n") + "\n}\n");
         try (JavaProcess check = JavaProcess.shepherd(List.of(), "check", "-c", file.toString())) {
             assertThat(check.awaitExit(EXIT)).isEqualTo(2);
             assertThat(check.lines()).containsExactly(file + ": " + expected);

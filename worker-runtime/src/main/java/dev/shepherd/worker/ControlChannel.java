@@ -115,6 +115,15 @@ final class ControlChannel {
         }
     }
 
+    /** A heartbeat with the heap in use; a plain one where the heap cannot be read (no java.management module). */
+    private static Frame heartbeatWithHeap() {
+        try {
+            return Frame.heartbeat(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        } catch (RuntimeException | LinkageError unreadable) {
+            return Frame.heartbeat();
+        }
+    }
+
     private void heartbeat() {
         boolean alive = handler.alive();
         if (alive != lastAlive) {
@@ -127,8 +136,7 @@ final class ControlChannel {
             return;
         }
         try {
-            writer.write(reportHeap ? Frame.heartbeat(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())
-                    : Frame.heartbeat());
+            writer.write(reportHeap ? heartbeatWithHeap() : Frame.heartbeat());
         } catch (IOException e) {
             heartbeats.shutdown(); // the reader sees the close and reports it
         }

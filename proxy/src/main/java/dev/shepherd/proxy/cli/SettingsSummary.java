@@ -26,7 +26,7 @@ final class SettingsSummary {
                         + (s.retryOn().isEmpty() ? "nothing" : s.retryOn().stream().sorted().map(ConfigNames::of).collect(Collectors.joining(" and "))),
                 "workers         " + workers,
                 "worker restart  " + restart(w),
-                "backends        " + (s.backends().isEmpty() ? "none" : s.backends().toString()),
+                "backends        " + backends(s),
                 "limits          max-connections " + s.maxConnections() + ", per endpoint "
                         + s.maxConnectionsPerEndpoint() + ", per source "
                         + (s.maxConnectionsPerSource() == 0 ? "off" : s.maxConnectionsPerSource()) + ", idle-timeout "
@@ -42,12 +42,19 @@ final class SettingsSummary {
                 "admin           " + s.admin().listen() + (s.admin().token().isEmpty() ? ", no token" : ", token set"));
     }
 
+    private static String backends(ShepherdSettings s) {
+        List<String> all = new java.util.ArrayList<>();
+        s.backends().forEach(endpoint -> all.add(endpoint.toString()));
+        s.dnsBackends().forEach(dns -> all.add(dns.toString()));
+        return all.isEmpty() ? "none" : all.toString();
+    }
+
     private static String restart(WorkerSettings w) {
         var r = w.restart();
         return "back-off " + format(r.initialDelay()) + " x" + r.multiplier() + " up to " + format(r.maxDelay())
                 + ", FAILED after " + r.maxRestarts() + " crashes in a row ("
                 + (r.failedRetry().isZero() ? "not retried" : "retried every " + format(r.failedRetry())) + "); stop: drain " + format(w.drainTimeout())
-                + ", stop " + format(w.stopTimeout()) + ", kill " + format(w.killTimeout())
+                + (w.closeSpread().isZero() ? "" : ", close-spread " + format(w.closeSpread())) + ", stop " + format(w.stopTimeout()) + ", kill " + format(w.killTimeout())
                 + "; unhealthy restart after " + format(w.unhealthyRestartAfter()) + "; slow start " + format(w.slowStart())
                 + "; max memory " + (w.maxMemory() == 0 ? "off" : w.maxMemory() / (1024 * 1024) + "MiB")
                 + "; protocol " + ConfigNames.of(w.protocol()) + "; max surge " + w.maxSurge();

@@ -126,7 +126,7 @@ public final class SettingsLoader {
         if (workers.count() == 0 && backends.isEmpty() && dnsBackends.isEmpty()) {
             // Blame the setting the user made: workers.count = 0 in their file, with backends left empty.
             throw in.badPair("shepherd.backends", "shepherd.workers.count", "workers.count = 0 and backends lists nothing:"
-                    + " there is nothing to proxy to (list at least one host:port or dns:NAME:PORT in backends, or run workers)");
+                    + " there is nothing to proxy to (list at least one host:port, dns:NAME:PORT or srv:NAME in backends, or run workers)");
         }
         DiscoverySettings discovery = readDiscovery(in);
         AdminSettings admin = new AdminSettings(
@@ -306,17 +306,17 @@ public final class SettingsLoader {
         return directory;
     }
 
-    /** {@code backends}: {@code host:port} entries into {@code fixed}, {@code dns:NAME:PORT} ones into {@code dns}. */
+    /** {@code backends}: {@code host:port} entries into {@code fixed}, {@code dns:NAME:PORT} and {@code srv:NAME} ones into {@code dns}. */
     private static void readBackends(ConfigReader in, List<Endpoint> fixed, List<DnsBackend> dns) {
         String path = "shepherd.backends";
         for (ConfigValue value : in.config().getList(path)) {
             if (value.valueType() != ConfigValueType.STRING) {
                 throw new ConfigException.BadValue(value.origin(), path,
-                        "each entry must be a \"host:port\" or \"dns:NAME:PORT\" string, got " + value.render());
+                        "each entry must be a \"host:port\", \"dns:NAME:PORT\" or \"srv:NAME\" string, got " + value.render());
             }
             String text = (String) value.unwrapped();
             try {
-                if (text.startsWith(DnsBackend.PREFIX)) {
+                if (DnsBackend.isOne(text)) {
                     dns.add(DnsBackend.parse(text));
                 } else {
                     fixed.add(Endpoint.parse(text));

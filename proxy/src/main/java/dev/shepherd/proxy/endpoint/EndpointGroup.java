@@ -284,10 +284,16 @@ public final class EndpointGroup implements EndpointLoad {
         public int closeSpread(Duration window) {
             List<Lease> open = List.copyOf(closable);
             long step = open.isEmpty() ? 0 : window.toNanos() / open.size();
+            int closing = 0;
             for (int i = 0; i < open.size(); i++) {
-                open.get(i).closer.closeIn(step * i);
+                try {
+                    open.get(i).closer.closeIn(step * i);
+                    closing++;
+                } catch (RuntimeException loopGone) {
+                    // its event loop is shutting down: the connection is being closed anyway
+                }
             }
-            return open.size();
+            return closing;
         }
 
         /** Takes the endpoint out of the group; connections still open keep their leases. */
@@ -307,7 +313,11 @@ public final class EndpointGroup implements EndpointLoad {
             }
         }
 
-        /** The state status shows: an UP endpoint an operator drained is DRAINING. */
+        /**
+         * The endpoint's state in the group: an UP endpoint an operator drained is DRAINING. (A
+         * worker's row in status says more: DRAINING for any instance being stopped, and its
+         * slot's BACKOFF or FAILED between instances.)
+         */
         public EndpointState shownState() {
             return state == EndpointState.UP && admin == AdminState.DRAIN ? EndpointState.DRAINING : state;
         }

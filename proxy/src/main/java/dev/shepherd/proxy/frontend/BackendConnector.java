@@ -193,7 +193,8 @@ final class BackendConnector {
             if (done.isSuccess()) {
                 lease.connected(System.nanoTime() - started);
                 Channel backend = done.channel();
-                lease.closeWith(nanos -> client.eventLoop().schedule(() -> client.close(), nanos, TimeUnit.NANOSECONDS));
+                lease.closeWith(nanos -> client.eventLoop().schedule(() -> pair.closeIfRelayingTo(client, lease), nanos,
+                        TimeUnit.NANOSECONDS));
                 backend.closeFuture().addListener(closed -> lease.release());
                 if (proxyProtocol != ProxyProtocol.OFF) {
                     backend.writeAndFlush(ProxyProtocolHeader.of(proxyProtocol, client));

@@ -65,6 +65,13 @@ final class FrontendHandler extends RelayHandler {
         waitDeadline = deadlineNanos;
     }
 
+    /** A drain's deadline ({@code close-spread}): closes the client unless it has moved on to another endpoint. */
+    void closeIfRelayingTo(Channel client, EndpointGroup.Lease endpoint) {
+        if (lease == endpoint) {
+            client.close();
+        }
+    }
+
     void backendConnected(Channel client, Channel backend, EndpointGroup.Lease lease) {
         if (!client.isActive()) {
             backend.close();
@@ -156,6 +163,7 @@ final class FrontendHandler extends RelayHandler {
             return false;
         }
         detach(sent != null ? sent : List.of(), sentBytes, client instanceof DuplexChannel duplex && duplex.isInputShutdown());
+        lease = null; // until the next endpoint's connection is up
         if (sent != null) {
             sent = new ArrayList<>(2);
         }

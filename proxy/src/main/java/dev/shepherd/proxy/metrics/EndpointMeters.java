@@ -29,6 +29,10 @@ public final class EndpointMeters implements MemberMeters.Factory {
             Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5)};
 
+    /** The states an endpoint in the group can be in; BACKOFF and FAILED are a worker slot's, between endpoints. */
+    private static final List<EndpointState> MEMBER_STATES = List.of(EndpointState.STARTING, EndpointState.UP,
+            EndpointState.UNHEALTHY, EndpointState.DRAINING, EndpointState.STOPPING);
+
     private final MeterRegistry registry;
 
     public EndpointMeters(MeterRegistry registry) {
@@ -65,9 +69,9 @@ public final class EndpointMeters implements MemberMeters.Factory {
         meters.add(Gauge.builder("shepherd.endpoint.weight", member, EndpointGroup.Member::weight)
                 .description("The endpoint's share of new connections, 0..100 (slow start ramps it)")
                 .tags(tags).register(registry));
-        for (EndpointState state : EndpointState.values()) {
+        for (EndpointState state : MEMBER_STATES) {
             meters.add(Gauge.builder("shepherd.endpoint.state", member, m -> m.shownState() == state ? 1 : 0)
-                    .description("1 for the state the endpoint is in (as GET /status shows it), 0 for the others")
+                    .description("1 for the endpoint's state in the group (UP and drained: DRAINING), 0 for the others")
                     .tags(tags).tag("state", state.name()).register(registry));
         }
         meters.add(Gauge.builder("shepherd.endpoint.eligible", member, m -> m.eligible() ? 1 : 0)

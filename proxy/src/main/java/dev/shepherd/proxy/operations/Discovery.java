@@ -4,6 +4,7 @@ import dev.shepherd.proxy.config.DiscoverySettings;
 import dev.shepherd.proxy.config.DnsBackend;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.logging.LogLimiter;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.EventLoopGroup;
@@ -11,6 +12,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
+import io.netty.handler.codec.dns.DefaultDnsRecordDecoder;
 import io.netty.handler.codec.dns.DnsRawRecord;
 import io.netty.handler.codec.dns.DnsRecord;
 import io.netty.handler.codec.dns.DnsRecordType;
@@ -36,14 +38,16 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The configured endpoints: the {@code host:port} entries of {@code backends} as they are, and
- * each {@code dns:NAME:PORT} entry as every address NAME resolves to (A and AAAA), asked again
- * when the records' TTL runs out, within {@code discovery.min-refresh} and {@code max-refresh}, as
- * Envoy's STRICT_DNS does. Every change goes to {@link StaticBackends}: a new address joins after
+ * The configured endpoints: the {@code host:port} entries of {@code backends} as they are, each
+ * {@code dns:NAME:PORT} entry as every address NAME resolves to (A and AAAA), and each
+ * {@code srv:NAME} entry as every address of the targets of NAME's SRV records of the lowest
+ * priority, on their records' ports; asked again when the records' TTL runs out, within
+ * {@code discovery.min-refresh} and {@code max-refresh}, as Envoy's STRICT_DNS does. Every change goes to {@link StaticBackends}: a new address joins after
  * its rise checks, a vanished one is drained. A lookup that fails keeps the last addresses found,
  * is logged at a bounded rate, and is tried again after min-refresh. Queries go through Netty's
  * non-blocking resolver, on a thread of their own.
@@ -124,10 +128,118 @@ public final class Discovery implements AutoCloseable {
             return;
         }
         DnsNameResolver dns = resolver();
-        String fqdn = name.name().endsWith(".") ? name.name() : name.name() + ".";
-        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> a = dns.query(new DefaultDnsQuestion(fqdn, DnsRecordType.A));
-        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> aaaa = dns.query(new DefaultDnsQuestion(fqdn, DnsRecordType.AAAA));
+        if (name.srv()) {
+            Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> srv = dns.query(new DefaultDnsQuestion(fqdn(name.name()),
+                    DnsRecordType.SRV));
+            srv.addListener(done -> srvAnswered(dns, name, entry, srv));
+            return;
+        }
+        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> a = dns.query(new DefaultDnsQuestion(fqdn(name.name()), DnsRecordType.A));
+        Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> aaaa = dns.query(new DefaultDnsQuestion(fqdn(name.name()), DnsRecordType.AAAA));
         a.addListener(doneA -> aaaa.addListener(doneAaaa -> answered(name, entry, a, aaaa)));
+    }
+
+    private static String fqdn(String name) {
+        return name.endsWith(".") ? name : name + ".";
+    }
+
+    /** One target of an SRV record. */
+    private record SrvTarget(String host, int port) {}
+
+    /**
+     * The SRV query is done: the addresses of its targets (A and AAAA each), on their ports. Unlike
+     * a dns: entry, a lookup where any part failed keeps every last endpoint: which of them came
+     * from the target that failed is not known.
+     */
+    private void srvAnswered(DnsNameResolver dns, DnsBackend name, Name asked,
+            Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> srv) {
+        List<String> failures = new ArrayList<>();
+        long[] ttl = {Long.MAX_VALUE};
+        List<SrvTarget> targets = srvTargets(srv, failures, ttl);
+        if (targets == null || targets.isEmpty()) {
+            settle(name, asked, targets == null ? null : List.of(), failures, ttl[0]);
+            return;
+        }
+        List<Future<AddressedEnvelope<DnsResponse, InetSocketAddress>>> queries = new ArrayList<>();
+        for (SrvTarget target : targets) {
+            queries.add(dns.query(new DefaultDnsQuestion(fqdn(target.host()), DnsRecordType.A)));
+            queries.add(dns.query(new DefaultDnsQuestion(fqdn(target.host()), DnsRecordType.AAAA)));
+        }
+        AtomicInteger pending = new AtomicInteger(queries.size());
+        for (Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query : queries) {
+            query.addListener(done -> {
+                if (pending.decrementAndGet() > 0) {
+                    return;
+                }
+                List<Endpoint> found = new ArrayList<>();
+                boolean failed = false;
+                for (int i = 0; i < targets.size(); i++) {
+                    SrvTarget target = targets.get(i);
+                    List<String> targetFailures = new ArrayList<>();
+                    List<InetAddress> v4 = addresses(queries.get(2 * i), DnsRecordType.A, targetFailures, ttl);
+                    List<InetAddress> v6 = addresses(queries.get(2 * i + 1), DnsRecordType.AAAA, targetFailures, ttl);
+                    if (v4 == null || v6 == null) {
+                        failed = true;
+                    }
+                    targetFailures.forEach(why -> failures.add(target.host() + " " + why));
+                    addAll(found, v4 == null ? List.of() : v4, target.port());
+                    addAll(found, v6 == null ? List.of() : v6, target.port());
+                }
+                settle(name, asked, failed ? null : found, failures, ttl[0]);
+            });
+        }
+    }
+
+    /** The targets of the lowest priority an SRV query found ("." means none), or null when it failed. */
+    private static List<SrvTarget> srvTargets(Future<AddressedEnvelope<DnsResponse, InetSocketAddress>> query,
+            List<String> failures, long[] ttl) {
+        if (!query.isSuccess()) {
+            failures.add("SRV: " + query.cause().getMessage());
+            return null;
+        }
+        AddressedEnvelope<DnsResponse, InetSocketAddress> envelope = query.getNow();
+        try {
+            DnsResponse response = envelope.content();
+            if (response.code() != DnsResponseCode.NOERROR) {
+                failures.add("SRV: " + response.code());
+                return null;
+            }
+            List<SrvTarget> targets = new ArrayList<>();
+            int lowest = Integer.MAX_VALUE;
+            for (int i = 0; i < response.count(DnsSection.ANSWER); i++) {
+                DnsRecord record = response.recordAt(DnsSection.ANSWER, i);
+                if (!(record instanceof DnsRawRecord raw) || record.type() != DnsRecordType.SRV) {
+                    continue;
+                }
+                ByteBuf data = raw.content().duplicate();
+                if (data.readableBytes() < 7) {
+                    failures.add("SRV: a malformed record");
+                    continue;
+                }
+                int priority = data.readUnsignedShort();
+                data.skipBytes(2); // weight: every target of the lowest priority is used, each endpoint at full weight
+                int port = data.readUnsignedShort();
+                String host = DefaultDnsRecordDecoder.decodeName(data);
+                ttl[0] = Math.min(ttl[0], record.timeToLive());
+                if (host.equals(".") || port == 0) {
+                    continue; // "no such service here"
+                }
+                if (priority < lowest) {
+                    lowest = priority;
+                    targets.clear();
+                }
+                SrvTarget target = new SrvTarget(host, port);
+                if (priority == lowest && !targets.contains(target)) {
+                    targets.add(target);
+                }
+            }
+            return targets;
+        } catch (RuntimeException malformed) {
+            failures.add("SRV: a malformed record (" + malformed.getMessage() + ")");
+            return null;
+        } finally {
+            envelope.release();
+        }
     }
 
     /**
@@ -141,31 +253,43 @@ public final class Discovery implements AutoCloseable {
         List<InetAddress> v4 = addresses(a, DnsRecordType.A, failures, ttl);
         List<InetAddress> v6 = addresses(aaaa, DnsRecordType.AAAA, failures, ttl);
         synchronized (this) {
-            if (closed || names.get(name) != asked) {
-                return; // no longer configured, or configured again since this lookup began
-            }
-            Duration next = settings.minRefresh();
-            if (v4 == null && v6 == null) {
-                long held = asked.failures.tryLog();
-                if (held >= 0) {
-                    log.warn("discovery: looking up {} failed ({}); its last {} addresses stay ({} more failures since the last"
-                            + " such line)", name, String.join("; ", failures), asked.endpoints.size(), held);
-                }
-            } else {
-                List<Endpoint> found = new ArrayList<>();
+            List<Endpoint> found = null;
+            if (v4 != null || v6 != null) {
+                found = new ArrayList<>();
                 addAll(found, v4 != null ? v4 : lastOf(asked, java.net.Inet4Address.class), name.port());
                 addAll(found, v6 != null ? v6 : lastOf(asked, java.net.Inet6Address.class), name.port());
-                if (!found.equals(asked.endpoints)) {
-                    log.info("discovery: {} resolves to {}", name, found.isEmpty() ? "no address" : found);
-                    asked.endpoints = List.copyOf(found);
-                    push();
-                }
-                if (failures.isEmpty() && ttl[0] != Long.MAX_VALUE) {
-                    next = clamp(Duration.ofSeconds(ttl[0]));
-                }
             }
-            asked.next = loop.schedule(() -> lookUp(name), next.toMillis(), TimeUnit.MILLISECONDS);
+            settle(name, asked, found, failures, ttl[0]);
         }
+    }
+
+    /**
+     * A lookup of {@code name} is done: {@code found} is what it stands for now, or null when the
+     * lookup failed (the last endpoints stay, the failure is logged at a bounded rate). The next
+     * lookup comes after the records' TTL, or min-refresh after a failure.
+     */
+    private synchronized void settle(DnsBackend name, Name asked, List<Endpoint> found, List<String> failures, long ttlSeconds) {
+        if (closed || names.get(name) != asked) {
+            return; // no longer configured, or configured again since this lookup began
+        }
+        Duration next = settings.minRefresh();
+        if (found == null) {
+            long held = asked.failures.tryLog();
+            if (held >= 0) {
+                log.warn("discovery: looking up {} failed ({}); its last {} addresses stay ({} more failures since the last"
+                        + " such line)", name, String.join("; ", failures), asked.endpoints.size(), held);
+            }
+        } else {
+            if (!found.equals(asked.endpoints)) {
+                log.info("discovery: {} resolves to {}", name, found.isEmpty() ? "no address" : found);
+                asked.endpoints = List.copyOf(found);
+                push();
+            }
+            if (failures.isEmpty() && ttlSeconds != Long.MAX_VALUE) {
+                next = clamp(Duration.ofSeconds(ttlSeconds));
+            }
+        }
+        asked.next = loop.schedule(() -> lookUp(name), next.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The addresses one query found, or null when it failed (its reason added to {@code failures}). */

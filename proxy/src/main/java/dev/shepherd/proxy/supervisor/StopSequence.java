@@ -93,15 +93,18 @@ final class StopSequence {
         int open = member.activeConnections();
         if (!spread.isZero() && open > 0) {
             step = Step.CLOSING;
-            int closing = member.closeSpread(spread);
-            log.info("{} still has {} open connections at the end of drain-timeout: closing {} of them over {} ms, then"
-                    + " asking it to stop", name, open, closing, spread.toMillis());
             timer = loop.schedule(spread, () -> {
                 if (step == Step.CLOSING) {
                     askToStop();
                 }
             });
-            return;
+            int closing = member.closeSpread(spread);
+            if (closing > 0) {
+                log.info("{} still has {} open connections at the end of drain-timeout: closing {} of them over {} ms, then"
+                        + " asking it to stop", name, open, closing, spread.toMillis());
+                return;
+            }
+            timer.cancel(); // none can be closed yet (all still connecting): nothing to wait for
         }
         log.info("{} still has {} open connections at the end of drain-timeout; asking it to stop", name, open);
         askToStop();

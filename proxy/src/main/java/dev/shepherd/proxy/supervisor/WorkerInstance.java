@@ -65,7 +65,9 @@ final class WorkerInstance {
     private final boolean slowStart;
     private final CompletableFuture<Void> up = new CompletableFuture<>();
     private Consumer<Wish> wishes = wish -> { }; // the slot's; on the loop
-    private boolean wishPending; // a wish of this instance waits or is being carried out; on the loop
+    /** The cause of this instance's wish that waits or is being carried out, null if none; on the loop. */
+    private ReplacementCause pendingWish;
+    private long unhealthySinceNanos; // on the loop: when it last went UP -> UNHEALTHY
     /** Every log line this instance can cause (its output, its messages) within one budget. */
     private final LogLimiter logBudget = new LogLimiter(LOG_LINES_PER_SECOND, 1, TimeUnit.SECONDS, System::nanoTime);
     private final CompletableFuture<Exit> exited = new CompletableFuture<>();
@@ -140,7 +142,7 @@ final class WorkerInstance {
      * may wish again. One still UNHEALTHY is wanted restarted again after another grace.
      */
     void wishDropped() {
-        wishPending = false;
+        pendingWish = null;
         samplesOverMemory = 0;
         if (state == EndpointState.UNHEALTHY && stop == null) {
             armUnhealthyRestart();
@@ -162,13 +164,15 @@ final class WorkerInstance {
 
     /** On the loop. */
     private void wish(ReplacementCause cause, String reason) {
-        if (wishPending) {
+        // A rolling wish goes in even while an UNHEALTHY restart waits: the queue then carries out
+        // the rolling one (the instance recovered meanwhile, or it is replaced instead of restarted).
+        if (pendingWish != null && !(pendingWish == ReplacementCause.UNHEALTHY && cause.rolling())) {
             if (withinLogBudget()) {
                 log.info("worker {}: {} ({}); a replacement is already wanted", id, reason, cause.tag());
             }
             return;
         }
-        wishPending = true;
+        pendingWish = cause;
         wishes.accept(new Wish(cause, reason));
     }
 
@@ -179,7 +183,7 @@ final class WorkerInstance {
      * @param residentBytes the resident memory of a pid, or -1 when it cannot be read
      */
     void checkMemory(long cap, LongUnaryOperator residentBytes) {
-        if (process == null || state != EndpointState.UP || stop != null || wishPending) {
+        if (process == null || state != EndpointState.UP || stop != null || (pendingWish != null && pendingWish.rolling())) {
             samplesOverMemory = 0;
             return;
         }
@@ -412,31 +416,40 @@ final class WorkerInstance {
             log.info("{} UNHEALTHY -> UP: {}; in rotation", name(), reason);
         } else if (!isHealthy && state == EndpointState.UP) {
             setState(EndpointState.UNHEALTHY);
+            unhealthySinceNanos = context.loop().nanoTime();
             log.warn("{} UP -> UNHEALTHY: {}; out of rotation, restarted if still unhealthy in {} ms", name(), reason,
                     context.settings().unhealthyRestartAfter().toMillis());
             armUnhealthyRestart();
         }
     }
 
+    /** How long it has been UNHEALTHY this time. */
+    private Duration unhealthyFor() {
+        return Duration.ofNanos(context.loop().nanoTime() - unhealthySinceNanos);
+    }
+
+    /** Wants it restarted once it has been UNHEALTHY for unhealthy-restart-after (at once if it has). */
     private void armUnhealthyRestart() {
         Duration grace = context.settings().unhealthyRestartAfter();
+        Duration left = grace.minus(unhealthyFor());
         unhealthyTimer.cancel();
-        unhealthyTimer = context.loop().schedule(grace, () -> {
+        unhealthyTimer = context.loop().schedule(left.isNegative() ? Duration.ZERO : left, () -> {
             if (state == EndpointState.UNHEALTHY && stop == null) {
-                wish(ReplacementCause.UNHEALTHY, "UNHEALTHY for " + grace.toMillis() + " ms");
+                wish(ReplacementCause.UNHEALTHY, "UNHEALTHY for " + unhealthyFor().toMillis() + " ms");
             }
         });
     }
 
     /**
      * Its turn in the fleet's queue after it stayed UNHEALTHY: stopped, to be respawned by its slot.
-     * False when it is no longer UNHEALTHY (it recovered, or is stopping).
+     * False when it is no longer UNHEALTHY (it recovered, or is stopping), or has been for less than
+     * unhealthy-restart-after this time (it recovered and fell again while it waited).
      */
     boolean restartUnhealthy() {
-        if (state != EndpointState.UNHEALTHY || stop != null) {
+        Duration grace = context.settings().unhealthyRestartAfter();
+        if (state != EndpointState.UNHEALTHY || stop != null || unhealthyFor().compareTo(grace) < 0) {
             return false;
         }
-        Duration grace = context.settings().unhealthyRestartAfter();
         log.warn("{} has been UNHEALTHY for {} ms: restarting it", name(), grace.toMillis());
         killCause = ExitCause.unhealthy(grace);
         beginStop().start();

@@ -52,7 +52,8 @@ public final class WorkerSupervisor implements AutoCloseable {
     private boolean rolling; // on the loop
     private boolean scaling; // on the loop
     private final ArrayDeque<Wished> wished = new ArrayDeque<>(); // on the loop
-    private int replacingAsWished; // on the loop: the edge's own replacements under way
+    private int replacingAsWished; // on the loop: the edge's own replacements and unhealthy restarts under way
+    private int rollingAsWished; // on the loop: of those, the rolling replacements (an operator's command waits for them)
     private boolean reconfiguring; // on the loop: a config reload's scale and roll
 
     /** An instance waiting its turn to be replaced. */
@@ -112,8 +113,20 @@ public final class WorkerSupervisor implements AutoCloseable {
      * before it drains; an unhealthy one, out of rotation already, is restarted in place.
      */
     private void replacementWanted(WorkerSlot slot, WorkerInstance instance, WorkerInstance.Wish wish) {
-        if (wished.stream().anyMatch(w -> w.instance() == instance)) {
-            log.info("worker {}: {} ({}); already waiting its turn to be replaced", slot.id(), wish.reason(), wish.cause().tag());
+        Wished queued = wished.stream().filter(w -> w.instance() == instance).findFirst().orElse(null);
+        if (queued != null) {
+            if (!queued.wish().cause().rolling() && wish.cause().rolling()) {
+                // It waited to be restarted as UNHEALTHY, and now wants replaced: the newer wish takes its place.
+                List<Wished> all = new ArrayList<>(wished);
+                all.set(all.indexOf(queued), new Wished(slot, instance, wish));
+                wished.clear();
+                wished.addAll(all);
+                log.info("worker {}: {} ({}); replaced instead of restarted when its turn comes", slot.id(), wish.reason(),
+                        wish.cause().tag());
+            } else {
+                log.info("worker {}: {} ({}); already waiting its turn to be replaced", slot.id(), wish.reason(),
+                        wish.cause().tag());
+            }
             return;
         }
         wished.add(new Wished(slot, instance, wish));
@@ -128,8 +141,8 @@ public final class WorkerSupervisor implements AutoCloseable {
     private void refuseWhileBusy(String more) {
         String underWay = reconfiguring ? "a config reload's change of the workers"
                 : rolling ? "a rolling restart of every worker" : scaling ? "a scale"
-                : replacingAsWished > 0 ? "a replacement the edge makes by itself (asked by a worker, over the memory cap, or"
-                        + " a restart of an unhealthy one)" : null;
+                : rollingAsWished > 0 ? "a replacement the edge makes by itself (asked by a worker, or over the memory cap)"
+                : null;
         if (underWay != null) {
             throw new IllegalStateException(underWay + " is under way" + more);
         }
@@ -138,9 +151,12 @@ public final class WorkerSupervisor implements AutoCloseable {
     private void nextWished() {
         while (replacingAsWished < settings.maxSurge() && !rolling && !scaling && !reconfiguring && !wished.isEmpty()) {
             Wished next = wished.poll();
+            boolean replacing = next.wish().cause().rolling();
             replacingAsWished++;
+            rollingAsWished += replacing ? 1 : 0;
             next.slot().replaceAsWished(next.instance(), next.wish()).whenComplete((ok, failure) -> loop.execute(() -> {
                 replacingAsWished--;
+                rollingAsWished -= replacing ? 1 : 0;
                 nextWished();
             }));
         }
@@ -383,13 +399,14 @@ public final class WorkerSupervisor implements AutoCloseable {
     }
 
     /**
-     * Stops every worker (drain, shutdown request, {@code stop-timeout}, SIGTERM,
-     * {@code kill-timeout}, SIGKILL) and waits for them, with {@code drain + stop + kill} timeouts
-     * and 5 s to spare.
+     * Stops every worker (drain, close-spread, shutdown request, {@code stop-timeout}, SIGTERM,
+     * {@code kill-timeout}, SIGKILL) and waits for them, with {@code drain + close-spread + stop +
+     * kill} and 5 s to spare.
      */
     @Override
     public void close() {
-        close(settings.drainTimeout().plus(settings.stopTimeout()).plus(settings.killTimeout()).plusSeconds(5));
+        close(settings.drainTimeout().plus(settings.closeSpread()).plus(settings.stopTimeout()).plus(settings.killTimeout())
+                .plusSeconds(5));
     }
 
     /**

@@ -36,7 +36,7 @@ class BackendsSettingsTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
             localhost  | 'localhost' is not host:port
             host:99999 | 'host:99999' has a port outside 1..65535
             host:abc   | 'host:abc' has no numeric port
@@ -66,8 +66,8 @@ class BackendsSettingsTest {
     void backendThatIsNotAStringIsRejected() {
         assertThatThrownBy(() -> parse("shepherd { workers.count = 0, backends = [9001] }"))
                 .isInstanceOf(ConfigException.BadValue.class)
-                .hasMessageEndingWith("Invalid value at 'shepherd.backends': each entry must be a \"host:port\" or"
-                        + " \"dns:NAME:PORT\" string, got 9001");
+                .hasMessageEndingWith("Invalid value at 'shepherd.backends': each entry must be a \"host:port\","
+                        + " \"dns:NAME:PORT\" or \"srv:NAME\" string, got 9001");
     }
 
     @Test
@@ -75,8 +75,8 @@ class BackendsSettingsTest {
         assertThatThrownBy(() -> parse("shepherd {\n  workers.count = 0\n}"))
                 .isInstanceOf(ConfigException.BadValue.class)
                 .hasMessage("String: 2: Invalid value at 'shepherd.workers.count': workers.count = 0 and backends lists"
-                        + " nothing: there is nothing to proxy to (list at least one host:port or dns:NAME:PORT in backends,"
-                        + " or run workers)");
+                        + " nothing: there is nothing to proxy to (list at least one host:port, dns:NAME:PORT or srv:NAME in"
+                        + " backends, or run workers)");
     }
 
     @Test
@@ -92,6 +92,16 @@ class BackendsSettingsTest {
         assertThatThrownBy(() -> parse("shepherd { workers.count = 0, backends = [\"dns:a:1\"], discovery.nameserver = \"dns.example\" }"))
                 .hasMessageEndingWith("Invalid value at 'shepherd.discovery.nameserver': must be an IP address with an optional"
                         + " port, such as 127.0.0.1:8600, got 'dns.example'");
+    }
+
+    @Test
+    void anSrvBackendIsReadAsANameWhoseRecordsGiveThePorts() {
+        ShepherdSettings settings = parse("shepherd { workers.count = 0, backends = [\"srv:_http._tcp.app.test\"] }");
+        assertThat(settings.dnsBackends()).containsExactly(DnsBackend.srv("_http._tcp.app.test"));
+        assertThat(settings.dnsBackends().get(0)).hasToString("srv:_http._tcp.app.test");
+        assertThatThrownBy(() -> parse("shepherd { workers.count = 0, backends = [\"srv:_http._tcp.app.test:80\"] }"))
+                .hasMessageEndingWith("Invalid value at 'shepherd.backends': 'srv:_http._tcp.app.test:80' is not srv:NAME"
+                        + " (the SRV records give the ports)");
     }
 
     @Test

@@ -48,6 +48,27 @@ class DiscoveryTest {
     }
 
     @Test
+    void anSrvNameStandsForTheAddressesOfItsLowestPriorityTargetsOnTheirPorts() throws Exception {
+        dns.answerSrv("_app._tcp.svc.test", "10 8081 a.svc.test", "10 8082 b.svc.test", "20 8083 backup.svc.test");
+        dns.answer("a.svc.test", "127.0.0.2");
+        dns.answer("b.svc.test", "127.0.0.3", "::1");
+        dns.answer("backup.svc.test", "127.0.0.4");
+        discovery.configure(List.of(FIXED), List.of(DnsBackend.srv("_app._tcp.svc.test")), settings());
+
+        assertThat(eventually(() -> ids().size() == 4)).as("endpoints: %s", ids()).isTrue();
+        assertThat(ids()).containsExactly("127.0.0.1:9001", "127.0.0.2:8081", "127.0.0.3:8082", "[0:0:0:0:0:0:0:1]:8082");
+
+        dns.answerSrv("_app._tcp.svc.test", "20 8083 backup.svc.test");
+        assertThat(eventually(() -> ids().contains("127.0.0.4:8083"))).as("endpoints: %s", ids()).isTrue();
+        assertThat(eventually(() -> ids().size() == 2)).as("the old targets drained: %s", ids()).isTrue();
+
+        dns.silent = true;
+        int asked = dns.queries();
+        assertThat(eventually(() -> dns.queries() >= asked + 2)).isTrue();
+        assertThat(ids()).as("kept while the lookups fail").containsExactly("127.0.0.1:9001", "127.0.0.4:8083");
+    }
+
+    @Test
     void whenTheAnswerChangesANewAddressJoinsAndAVanishedOneIsDrainedNotCut() throws Exception {
         dns.answer("app.test", "127.0.0.2", "127.0.0.3");
         discovery.configure(List.of(FIXED), List.of(APP), settings());

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.operations;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,19 +23,21 @@ import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsSection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A DNS server on 127.0.0.1 whose A and AAAA answers a test sets and changes: a name it was not
+ * A DNS server on 127.0.0.1 whose A, AAAA and SRV answers a test sets and changes: a name it was not
  * told about is NXDOMAIN; while {@link #silent} it answers nothing (a lookup times out), while
  * {@link #silentForAaaa} nothing to AAAA questions.
  */
 final class TestDnsServer implements AutoCloseable {
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Map<String, List<String>> answers = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> services = new ConcurrentHashMap<>();
     private final AtomicInteger queries = new AtomicInteger();
     private final Channel channel;
     volatile boolean silent;
@@ -61,6 +64,11 @@ final class TestDnsServer implements AutoCloseable {
         answers.put(name.endsWith(".") ? name : name + ".", List.of(addresses));
     }
 
+    /** From now on the SRV records of {@code name} are {@code records}, each "PRIORITY PORT TARGET". */
+    void answerSrv(String name, String... records) {
+        services.put(name.endsWith(".") ? name : name + ".", List.of(records));
+    }
+
     int queries() {
         return queries.get();
     }
@@ -78,6 +86,24 @@ final class TestDnsServer implements AutoCloseable {
             }
             DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());
             response.addRecord(DnsSection.QUESTION, question);
+            if (question.type() == DnsRecordType.SRV) {
+                List<String> records = services.get(question.name());
+                if (records == null) {
+                    response.setCode(DnsResponseCode.NXDOMAIN);
+                }
+                for (String record : records == null ? List.<String>of() : records) {
+                    String[] parts = record.split(" ");
+                    ByteBuf data = Unpooled.buffer();
+                    data.writeShort(Integer.parseInt(parts[0])).writeShort(10).writeShort(Integer.parseInt(parts[1]));
+                    for (String label : parts[2].split("\\.")) {
+                        data.writeByte(label.length()).writeBytes(label.getBytes(StandardCharsets.US_ASCII));
+                    }
+                    data.writeByte(0);
+                    response.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(question.name(), DnsRecordType.SRV, ttlSeconds, data));
+                }
+                ctx.writeAndFlush(response);
+                return;
+            }
             List<String> addresses = answers.get(question.name());
             if (addresses == null) {
                 response.setCode(DnsResponseCode.NXDOMAIN);

@@ -200,6 +200,48 @@ class WorkerSlotTest {
     }
 
     @Test
+    void aWorkerThatFallsAgainWhileItsRestartWaitsGetsAFreshGrace() {
+        startUp();
+        queueBusy = true;
+        failChecks(HOME);
+        loop.advance(Duration.ofSeconds(30));
+        passChecks(HOME);
+        failChecks(HOME);
+        loop.advance(Duration.ofSeconds(1));
+        queueBusy = false;
+        waiting.remove(0).run();
+        loop.runDue();
+        assertThat(started.get(0).terminated).as("UNHEALTHY for 1 s this time").isFalse();
+
+        loop.advance(Duration.ofSeconds(28));
+        assertThat(started.get(0).terminated).isFalse();
+        loop.advance(Duration.ofSeconds(1));
+        assertThat(started.get(0).terminated).as("30 s after it fell again").isTrue();
+    }
+
+    @Test
+    void aWorkerOverTheMemoryCapWhileItsUnhealthyRestartWaitsIsWantedReplacedToo() {
+        startUp();
+        queueBusy = true;
+        failChecks(HOME);
+        loop.advance(Duration.ofSeconds(30));
+        passChecks(HOME);
+        long cap = 200L << 20;
+        for (int i = 0; i < 3; i++) {
+            slot.checkMemory(cap, pid -> 300L << 20);
+        }
+        loop.runDue();
+        assertThat(waiting).as("the unhealthy restart, then the memory replacement").hasSize(2);
+        queueBusy = false;
+        waiting.remove(0).run();
+        waiting.remove(0).run();
+        loop.runDue();
+        assertThat(started).as("replaced the rolling way: a second process on a spare port").hasSize(2);
+        passChecks(HOME + 1);
+        assertThat(slot.status().get(0).replacementsByCause()).isEqualTo(Map.of(ReplacementCause.MEMORY, 1));
+    }
+
+    @Test
     void aWorkerStillOverTheCapAfterAFailedReplacementIsWantedReplacedAgain() {
         startUp();
         long cap = 200L << 20;
@@ -348,6 +390,16 @@ class WorkerSlotTest {
         loop.advance(Duration.ofMillis(1));
         assertThat(started.get(0).terminated).as("the window is over, one still open").isTrue();
         open.get(2).release();
+    }
+
+    @Test
+    void connectionsThatCannotBeClosedYetDoNotHoldTheStopForTheWindow() {
+        startUp();
+        EndpointGroup.Lease connecting = group.tryOpenConnection(group.eligible().get(0), 10); // no closer yet
+        slot.stop();
+        loop.advance(Duration.ofSeconds(5));
+        assertThat(started.get(0).terminated).as("asked to stop at the deadline, as without close-spread").isTrue();
+        connecting.release();
     }
 
     @Test

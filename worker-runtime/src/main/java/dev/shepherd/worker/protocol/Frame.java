@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * One frame on the control channel between the supervisor and a worker: a line of UTF-8 text,
@@ -29,6 +30,7 @@ public record Frame(Type type, String payload) {
     /** The most bytes one encoded frame may have, its newline not counted. */
     public static final int MAX_BYTES = 64 * 1024;
     private static final String HEAP = "heap=";
+    private static final Pattern HEAP_PAYLOAD = Pattern.compile(HEAP + "\\d{1,18}");
     /** A full share of new connections, the most a {@code weight} frame may ask for. */
     public static final int MAX_WEIGHT = 100;
 
@@ -47,6 +49,9 @@ public record Frame(Type type, String payload) {
     public Frame {
         requireNonNull(type, "type");
         requireNonNull(payload, "payload");
+        if (type == Type.HEARTBEAT && !payload.isEmpty() && !HEAP_PAYLOAD.matcher(payload).matches()) {
+            throw new IllegalArgumentException("a heartbeat's payload must be heap=BYTES, got '" + shorten(payload) + "'");
+        }
         if (!type.hasPayload() && type != Type.HEARTBEAT && !payload.isEmpty()) {
             throw new IllegalArgumentException(type.wireName() + " takes no payload");
         }
@@ -154,7 +159,7 @@ public record Frame(Type type, String payload) {
         Type type = typeNamed(name);
         if (type == Type.HEARTBEAT && space >= 0) {
             String payload = line.substring(space + 1);
-            if (!payload.matches(HEAP + "\\d{1,18}")) {
+            if (!HEAP_PAYLOAD.matcher(payload).matches()) {
                 throw new MalformedFrameException("a heartbeat's payload must be heap=BYTES, got '" + shorten(payload) + "'");
             }
             return new Frame(type, payload);

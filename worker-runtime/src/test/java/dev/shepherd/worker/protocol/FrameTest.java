@@ -24,6 +24,7 @@ class FrameTest {
         assertThatThrownBy(() -> Frame.decode("heartbeat 12"))
                 .isInstanceOf(MalformedFrameException.class).hasMessage("a heartbeat's payload must be heap=BYTES, got '12'");
         assertThatThrownBy(() -> Frame.decode("heartbeat heap=-1")).isInstanceOf(MalformedFrameException.class);
+        assertThatThrownBy(() -> new Frame(Frame.Type.HEARTBEAT, "heap=x")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
