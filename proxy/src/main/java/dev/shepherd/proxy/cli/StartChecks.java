@@ -44,7 +44,7 @@ record StartChecks(List<String> errors, List<String> warnings) {
             warnings.add("health-check.type = tcp with workers.protocol = none: a worker whose port accepts but whose"
                     + " application hangs stays in rotation (an http check, or a worker that links worker-runtime, finds it)");
         }
-        if (!isLoopback(settings.admin().listen().host())) {
+        if (!settings.admin().listen().loopback()) {
             warnings.add("admin.host " + settings.admin().listen().host() + " is not a loopback address: the admin API is"
                     + " reachable from the network (its POSTs need the token; status and metrics do not)");
         }
@@ -66,11 +66,4 @@ record StartChecks(List<String> errors, List<String> warnings) {
         }
     }
 
-    private static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
 }

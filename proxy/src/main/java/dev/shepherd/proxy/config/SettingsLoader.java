@@ -18,7 +18,6 @@ import io.netty.util.NetUtil;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,7 +131,7 @@ public final class SettingsLoader {
         AdminSettings admin = new AdminSettings(
                 new ListenSpec(in.nonEmptyString("shepherd.admin.host"), in.port("shepherd.admin.port")),
                 in.string("shepherd.admin.token"));
-        if (admin.token().isEmpty() && !isLoopback(admin.listen().host())) {
+        if (admin.token().isEmpty() && !admin.listen().loopback()) {
             throw in.badPair("shepherd.admin.host", "shepherd.admin.token", "admin.host " + admin.listen().host()
                     + " is not a loopback address and admin.token is empty: anyone who reaches it could restart and drain"
                     + " the workers; set admin.token, or keep admin.host on 127.0.0.1");
@@ -169,19 +168,6 @@ public final class SettingsLoader {
                 discovery,
                 healthCheck,
                 admin);
-    }
-
-    /** Whether {@code host} is a loopback literal or {@code localhost} (no look-up: a name may change). */
-    private static boolean isLoopback(String host) {
-        if (host.equals("localhost")) {
-            return true;
-        }
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
-        try {
-            return literal != null && InetAddress.getByAddress(literal).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     /** The workers' ports must be their own, and a worker must have time to pass its checks. */

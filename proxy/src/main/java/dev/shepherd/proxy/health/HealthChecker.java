@@ -5,7 +5,8 @@ import dev.shepherd.proxy.endpoint.CheckOutcome;
 import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,7 +31,6 @@ public final class HealthChecker implements EndpointCheck {
     private HealthCheckSettings settings; // guarded by this object's lock, as below
     private HealthProbe probe;
     private final ScheduledExecutorService scheduler;
-    private final ExecutorService pool;
     private final HealthVerdicts owner;
     private final Runnable onClose;
     private final HealthStreak streak;
@@ -44,12 +44,11 @@ public final class HealthChecker implements EndpointCheck {
     private ScheduledFuture<?> next;
 
     HealthChecker(Endpoint endpoint, HealthCheckSettings settings, HealthProbe probe,
-            ScheduledExecutorService scheduler, ExecutorService pool, HealthVerdicts owner, Runnable onClose) {
+            ScheduledExecutorService scheduler, HealthVerdicts owner, Runnable onClose) {
         this.endpoint = endpoint;
         this.settings = settings;
         this.probe = probe;
         this.scheduler = scheduler;
-        this.pool = pool;
         this.owner = owner;
         this.onClose = onClose;
         this.streak = new HealthStreak(settings.rise(), settings.fall());
@@ -148,34 +147,30 @@ public final class HealthChecker implements EndpointCheck {
         next = scheduler.schedule(() -> submit(mine), nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Starts the check with ticket {@code mine}, unless a newer one replaced it; its result comes back on the probes' loop. */
     private void submit(long mine) {
+        HealthProbe probe;
+        int timeoutMillis;
         synchronized (this) {
             if (closed || checking || mine != ticket) {
                 return; // closed, or a newer check replaced this one
             }
             checking = true;
-        }
-        try {
-            pool.execute(this::check);
-        } catch (RejectedExecutionException stopping) {
-            // the monitor is closing
-        }
-    }
-
-    private void check() {
-        HealthProbe probe;
-        int timeoutMillis;
-        synchronized (this) {
             probe = this.probe;
             timeoutMillis = (int) Math.max(1, settings.timeout().toMillis());
         }
-        CheckResult result;
+        CompletableFuture<CheckResult> result;
         try {
             result = probe.check(endpoint, timeoutMillis);
         } catch (RuntimeException | Error e) {
-            // Whatever went wrong, the chain goes on: a probe that throws is a failed check.
-            result = CheckResult.failed("the check itself failed: " + e);
+            result = CompletableFuture.failedFuture(e);
         }
+        // Whatever went wrong, the chain goes on: a probe that throws is a failed check.
+        result.whenComplete((checked, e) -> checked(e == null ? checked : CheckResult.failed("the check itself failed: "
+                + (e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))));
+    }
+
+    private void checked(CheckResult result) {
         synchronized (this) {
             checking = false;
             if (closed) {
@@ -187,7 +182,11 @@ public final class HealthChecker implements EndpointCheck {
             }
             boolean settled = streak.healthy() ? result.passed() : streak.failures() >= settings.fall();
             Duration delay = settled ? settings.interval() : settings.fastInterval();
-            scheduleIn((long) (delay.toNanos() * ThreadLocalRandom.current().nextDouble(0.9, 1.1)));
+            try {
+                scheduleIn((long) (delay.toNanos() * ThreadLocalRandom.current().nextDouble(0.9, 1.1)));
+            } catch (RejectedExecutionException stopping) {
+                // the monitor is closing
+            }
         }
     }
 

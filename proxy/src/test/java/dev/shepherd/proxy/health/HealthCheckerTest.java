@@ -9,6 +9,7 @@ import dev.shepherd.proxy.endpoint.Endpoint;
 import dev.shepherd.proxy.endpoint.HealthVerdicts;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,7 +85,7 @@ class HealthCheckerTest {
             if (calls.incrementAndGet() % 2 == 1) {
                 throw new IllegalStateException("a bug in a probe");
             }
-            return CheckResult.PASSED;
+            return CompletableFuture.completedFuture(CheckResult.PASSED);
         }, (healthy, why) -> lastReason.set(healthy + ": " + why));
         checker.start();
         await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() >= 10);
@@ -99,7 +100,7 @@ class HealthCheckerTest {
         // once (rise 1), so what the refusal did shows in the verdicts, not in healthy() afterwards.
         List<Boolean> heard = new CopyOnWriteArrayList<>();
         HealthChecker checker = checker(Duration.ofSeconds(10), Duration.ofSeconds(10), 1, 1,
-                (e, timeout) -> CheckResult.PASSED, (healthy, why) -> heard.add(healthy));
+                (e, timeout) -> CompletableFuture.completedFuture(CheckResult.PASSED), (healthy, why) -> heard.add(healthy));
         checker.start();
         await().atMost(Duration.ofSeconds(15)).until(checker::healthy);
         checker.proxyError("connect_refused: connect(..) failed: Cannot assign requested address");
@@ -114,7 +115,7 @@ class HealthCheckerTest {
         List<String> heard = new CopyOnWriteArrayList<>();
         // Checks 10 s apart, so that only the passive errors decide between the first pass and the end.
         HealthChecker checker = checker(Duration.ofSeconds(10), Duration.ofSeconds(10), 1, 5, 3,
-                (e, timeout) -> CheckResult.PASSED, (healthy, why) -> heard.add(healthy + ": " + why));
+                (e, timeout) -> CompletableFuture.completedFuture(CheckResult.PASSED), (healthy, why) -> heard.add(healthy + ": " + why));
         checker.start();
         await().atMost(Duration.ofSeconds(15)).until(checker::healthy);
 
@@ -137,7 +138,7 @@ class HealthCheckerTest {
     void errorLimitZeroNeverEjects() {
         List<Boolean> heard = new CopyOnWriteArrayList<>();
         HealthChecker checker = checker(Duration.ofSeconds(10), Duration.ofSeconds(10), 1, 5, 0,
-                (e, timeout) -> CheckResult.PASSED, (healthy, why) -> heard.add(healthy));
+                (e, timeout) -> CompletableFuture.completedFuture(CheckResult.PASSED), (healthy, why) -> heard.add(healthy));
         checker.start();
         await().atMost(Duration.ofSeconds(15)).until(checker::healthy);
         for (int i = 0; i < 100; i++) {
@@ -148,7 +149,7 @@ class HealthCheckerTest {
     }
 
     private HealthProbe slowPassingProbe() {
-        return (e, timeout) -> {
+        return (e, timeout) -> CompletableFuture.supplyAsync(() -> {
             int now = running.incrementAndGet();
             mostAtOnce.accumulateAndGet(now, Math::max);
             checks.incrementAndGet();
@@ -159,7 +160,7 @@ class HealthCheckerTest {
             }
             running.decrementAndGet();
             return CheckResult.PASSED;
-        };
+        }, pool);
     }
 
     private HealthChecker checker(Duration interval, Duration fastInterval, int rise, int fall, HealthProbe probe,
@@ -183,6 +184,6 @@ class HealthCheckerTest {
             @Override
             public void counted(CheckOutcome outcome) {}
         };
-        return new HealthChecker(endpoint, settings, probe, scheduler, pool, owner, () -> { });
+        return new HealthChecker(endpoint, settings, probe, scheduler, owner, () -> { });
     }
 }

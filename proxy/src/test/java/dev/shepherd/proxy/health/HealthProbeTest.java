@@ -9,12 +9,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HealthProbeTest {
+    private final Probes probes = new Probes();
     private ServerSocket server;
 
     @AfterEach
@@ -24,37 +29,63 @@ class HealthProbeTest {
         }
     }
 
+    @AfterEach
+    void closeProbes() {
+        probes.close();
+    }
+
+    @Test
+    void aThousandChecksOfPortsThatNeverAnswerWaitOnOneThread() throws Exception {
+        server = new ServerSocket(0, 2000, InetAddress.getLoopbackAddress()); // accepts, never answers
+        HealthProbe probe = HealthProbe.http(probes, "/health");
+        List<CompletableFuture<CheckResult>> checks = new ArrayList<>();
+        long began = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            checks.add(probe.check(endpoint(server.getLocalPort()), 500));
+        }
+        long checkThreads = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("shepherd-health-check")).count();
+        for (CompletableFuture<CheckResult> check : checks) {
+            assertThat(check.get(10, TimeUnit.SECONDS)).isIn(CheckResult.failed("timed out after 500 ms"),
+                    CheckResult.failed("connection refused")); // the backlog may overflow: refused is a fair answer too
+        }
+        assertThat(checks).filteredOn(check -> check.join().equals(CheckResult.failed("timed out after 500 ms")))
+                .as("most waited their full timeout").hasSizeGreaterThan(500);
+        assertThat(checkThreads).as("threads the checks ran on").isEqualTo(1);
+        assertThat((System.nanoTime() - began) / 1_000_000).as("ms for all of them, at once").isLessThan(5000);
+    }
+
     @Test
     void tcpPassesWhenThePortAcceptsAndFailsWhenItRefuses() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Endpoint endpoint = endpoint(server.getLocalPort());
-        assertThat(HealthProbe.tcp().check(endpoint, 500)).isEqualTo(CheckResult.PASSED);
+        assertThat(HealthProbe.tcp(probes).check(endpoint, 500).join()).isEqualTo(CheckResult.PASSED);
         server.close();
-        assertThat(HealthProbe.tcp().check(endpoint, 500)).isEqualTo(CheckResult.failed("connection refused"));
+        assertThat(HealthProbe.tcp(probes).check(endpoint, 500).join()).isEqualTo(CheckResult.failed("connection refused"));
     }
 
     @Test
     void httpPassesOn2xxAndSendsThePath() throws Exception {
         BlockingQueue<String> requests = answer("HTTP/1.1 204 No Content\r\n\r\n");
-        assertThat(HealthProbe.http("/healthz").check(endpoint(server.getLocalPort()), 1000)).isEqualTo(CheckResult.PASSED);
+        assertThat(HealthProbe.http(probes, "/healthz").check(endpoint(server.getLocalPort()), 1000).join()).isEqualTo(CheckResult.PASSED);
         assertThat(requests.take()).startsWith("GET /healthz HTTP/1.0\r\n");
     }
 
     @Test
     void httpFailsOnA500AndOnA302() throws Exception {
         answer("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
-        assertThat(HealthProbe.http("/health").check(endpoint(server.getLocalPort()), 1000))
+        assertThat(HealthProbe.http(probes, "/health").check(endpoint(server.getLocalPort()), 1000).join())
                 .isEqualTo(CheckResult.failed("HTTP 500"));
         close();
         answer("HTTP/1.1 302 Found\r\nLocation: /login\r\n\r\n");
-        assertThat(HealthProbe.http("/health").check(endpoint(server.getLocalPort()), 1000))
+        assertThat(HealthProbe.http(probes, "/health").check(endpoint(server.getLocalPort()), 1000).join())
                 .isEqualTo(CheckResult.failed("HTTP 302"));
     }
 
     @Test
     void httpFailsOnSomethingThatIsNotHttp() throws Exception {
         answer("SSH-2.0-OpenSSH_9.2\r\n");
-        assertThat(HealthProbe.http("/health").check(endpoint(server.getLocalPort()), 1000))
+        assertThat(HealthProbe.http(probes, "/health").check(endpoint(server.getLocalPort()), 1000).join())
                 .isEqualTo(CheckResult.failed("not an HTTP response: 'SSH-2.0-OpenSSH_9.2'"));
     }
 
@@ -62,7 +93,7 @@ class HealthProbeTest {
     void httpFailsWhenTheAnswerTakesLongerThanTheTimeout() throws Exception {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()); // accepts, never answers
         long began = System.nanoTime();
-        CheckResult result = HealthProbe.http("/health").check(endpoint(server.getLocalPort()), 300);
+        CheckResult result = HealthProbe.http(probes, "/health").check(endpoint(server.getLocalPort()), 300).join();
         long tookMillis = (System.nanoTime() - began) / 1_000_000;
         assertThat(result).isEqualTo(CheckResult.failed("timed out after 300 ms"));
         assertThat(tookMillis).isBetween(250L, 3000L);

@@ -256,11 +256,25 @@ class WorkerSupervisorTest {
     }
 
     private static WorkerSettings settings(int count, List<String> command, Map<String, String> env) throws IOException {
-        int firstPort;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            firstPort = free.getLocalPort();
+        return settings(count, command, env, freePortsBelowTheEphemeralRange(count + 2));
+    }
+
+    /**
+     * The first of {@code count} consecutive loopback ports free a moment ago, in 20000..30000: below
+     * the ephemeral range, so that no client connection (a health check's) takes one meanwhile.
+     */
+    private static int freePortsBelowTheEphemeralRange(int count) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int first = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 30_000);
+            boolean free = true;
+            for (int port = first; port < first + count && free; port++) {
+                free = PortCheck.isFree(port);
+            }
+            if (free) {
+                return first;
+            }
         }
-        return settings(count, command, env, firstPort);
+        throw new IOException("no " + count + " consecutive free ports in 20000..30000");
     }
 
     private static WorkerSettings settings(int count, List<String> command, Map<String, String> env, int firstPort) {
