@@ -44,6 +44,7 @@ final class BackendConnector {
     private final EndpointGroup group;
     private final PassiveHealth passiveHealth;
     private final FrontendMetrics metrics;
+    private final Transport transport;
     private final Bootstrap template;
     private volatile ConnectPolicy policy;
     private final Map<Endpoint, InetSocketAddress> addresses = new ConcurrentHashMap<>();
@@ -59,12 +60,14 @@ final class BackendConnector {
         this.metrics = metrics;
         this.dns = dns;
         this.waiting = new WaitingClients(group, () -> this.policy.queueTimeoutNanos(), this::connect, metrics);
+        this.transport = transport;
         this.template = new Bootstrap()
-                .channelFactory(transport.socketChannel())
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.RECVBUF_ALLOCATOR, reads)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        if (!Transport.NO_DELAY_BY_DEFAULT) {
+            template.option(ChannelOption.TCP_NODELAY, true);
+        }
     }
 
     /** The policy new connection attempts follow (a config reload's). */
@@ -178,6 +181,7 @@ final class BackendConnector {
         ProxyProtocol proxyProtocol = policy.proxyProtocol();
         long started = System.nanoTime();
         ChannelFuture connecting = template.clone(client.eventLoop())
+                .channelFactory(transport.socketChannelFor(address))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, policy.connectTimeoutMillis())
                 .handler(new ChannelInitializer<>() {
                     @Override

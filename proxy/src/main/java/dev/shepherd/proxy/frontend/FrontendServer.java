@@ -110,7 +110,8 @@ public final class FrontendServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(listenerHandlers())
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+                // null: not set again where Netty sets it already (a system call per client saved)
+                .childOption(ChannelOption.TCP_NODELAY, !Transport.NO_DELAY_BY_DEFAULT ? Boolean.TRUE : null)
                 .childOption(ChannelOption.RECVBUF_ALLOCATOR, reads)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {

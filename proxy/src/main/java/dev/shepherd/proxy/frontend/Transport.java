@@ -24,8 +24,10 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Arrays;
 import java.util.List;
@@ -41,13 +43,14 @@ import java.util.function.Supplier;
 public enum Transport {
     EPOLL(EpollIoHandler::newFactory,
             family -> family == null ? new EpollServerSocketChannel() : new EpollServerSocketChannel(family),
-            EpollSocketChannel::new, EpollDatagramChannel.class),
+            family -> family == null ? new EpollSocketChannel() : new EpollSocketChannel(family), EpollDatagramChannel.class),
     // Netty 4.2's io_uring server channel takes no address family.
-    IO_URING(IoUringIoHandler::newFactory, family -> new IoUringServerSocketChannel(), IoUringSocketChannel::new,
+    IO_URING(IoUringIoHandler::newFactory, family -> new IoUringServerSocketChannel(), family -> new IoUringSocketChannel(),
             IoUringDatagramChannel.class),
     NIO(NioIoHandler::newFactory,
             family -> family == null ? new NioServerSocketChannel() : new NioServerSocketChannel(SelectorProvider.provider(), family),
-            NioSocketChannel::new, NioDatagramChannel.class);
+            family -> family == null ? new NioSocketChannel() : new NioSocketChannel(SelectorProvider.provider(), family),
+            NioDatagramChannel.class);
 
     /**
      * Auto's order of preference. io_uring is the fastest by measurement (it-tests/bench/RESULTS.md,
@@ -60,11 +63,11 @@ public enum Transport {
 
     private final Supplier<IoHandlerFactory> ioHandler;
     private final Function<SocketProtocolFamily, ServerChannel> serverChannel; // null family: the transport's default
-    private final ChannelFactory<? extends SocketChannel> socketChannel;
+    private final Function<SocketProtocolFamily, ? extends SocketChannel> socketChannel;
     private final Class<? extends DatagramChannel> datagramChannel;
 
     Transport(Supplier<IoHandlerFactory> ioHandler, Function<SocketProtocolFamily, ServerChannel> serverChannel,
-            ChannelFactory<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
+            Function<SocketProtocolFamily, ? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
         this.ioHandler = ioHandler;
         this.serverChannel = serverChannel;
         this.socketChannel = socketChannel;
@@ -138,10 +141,22 @@ public enum Transport {
         return () -> serverChannel.apply(family);
     }
 
-    /** Makes the endpoint side of each pair: a constructor call, not Netty's reflective factory. */
-    public ChannelFactory<? extends SocketChannel> socketChannel() {
-        return socketChannel;
+    /**
+     * Makes the endpoint side of a pair bound for {@code address}: a constructor call, not Netty's
+     * reflective factory, and a socket of the address's own family, so that an IPv4 endpoint costs
+     * no dual-stack IPv6 socket and its IPV6_V6ONLY system call (io_uring's channel takes no family).
+     */
+    public ChannelFactory<? extends SocketChannel> socketChannelFor(InetSocketAddress address) {
+        SocketProtocolFamily family = address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET
+                : address.getAddress() != null ? SocketProtocolFamily.INET6 : null;
+        return () -> socketChannel.apply(family);
     }
+
+    /**
+     * Whether Netty turns TCP_NODELAY on in every new socket channel by itself (everywhere but
+     * Android): setting it again would cost a system call per socket, two per proxied connection.
+     */
+    static final boolean NO_DELAY_BY_DEFAULT = PlatformDependent.canEnableTcpNoDelayByDefault();
 
     /** For the DNS resolver of endpoint host names. */
     public Class<? extends DatagramChannel> datagramChannel() {

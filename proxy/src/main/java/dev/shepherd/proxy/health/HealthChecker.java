@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * eject it.
  */
 public final class HealthChecker implements EndpointCheck {
+    /** How long past its own timeout a probe may take before its check counts as failed. */
+    static final long PROBE_GRACE_MILLIS = 5_000;
 
     private final Endpoint endpoint;
     private HealthCheckSettings settings; // guarded by this object's lock, as below
@@ -165,8 +167,9 @@ public final class HealthChecker implements EndpointCheck {
         } catch (RuntimeException | Error e) {
             result = CompletableFuture.failedFuture(e);
         }
-        // Whatever went wrong, the chain goes on: a probe that throws is a failed check.
-        result.whenComplete((checked, e) -> checked(e == null ? checked : CheckResult.failed("the check itself failed: "
+        // Whatever went wrong, the chain goes on: a probe that throws is a failed check, and one that
+        // never completes (a bug; every probe has its own timeout) fails PROBE_GRACE after its timeout.
+        result.orTimeout(timeoutMillis + PROBE_GRACE_MILLIS, TimeUnit.MILLISECONDS).whenComplete((checked, e) -> checked(e == null ? checked : CheckResult.failed("the check itself failed: "
                 + (e instanceof CompletionException && e.getCause() != null ? e.getCause() : e))));
     }
 

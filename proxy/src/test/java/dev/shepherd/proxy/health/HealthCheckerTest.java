@@ -95,6 +95,21 @@ class HealthCheckerTest {
     }
 
     @Test
+    void aProbeThatNeverCompletesFailsItsCheckAndTheChecksGoOn() {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<String> lastReason = new AtomicReference<>();
+        HealthChecker checker = checker(Duration.ofMillis(10), Duration.ofMillis(10), 1, 1, (e, timeout) -> {
+            // the first passes; every later one is a bug: never completed
+            return calls.incrementAndGet() == 1 ? CompletableFuture.completedFuture(CheckResult.PASSED) : new CompletableFuture<>();
+        }, (healthy, why) -> lastReason.set(healthy + ": " + why));
+        checker.start();
+        await().atMost(Duration.ofMillis(HealthChecker.PROBE_GRACE_MILLIS + 5_000)).until(() -> calls.get() >= 3);
+        assertThat(lastReason.get()).isEqualTo("false: 1 health checks failed, the last: the check itself failed:"
+                + " java.util.concurrent.TimeoutException");
+        checker.close();
+    }
+
+    @Test
     void aLocalErrorDoesNotCountAgainstTheEndpoint() {
         // Every verdict heard, in order: the check brought forward by a refusal passes again at
         // once (rise 1), so what the refusal did shows in the verdicts, not in healthy() afterwards.
