@@ -135,9 +135,7 @@ public enum Transport {
      * io_uring {@code 0.0.0.0} listens on IPv6 too.
      */
     public ChannelFactory<ServerChannel> serverChannelFor(String host) {
-        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
-        SocketProtocolFamily family = literal == null ? null
-                : literal instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
+        SocketProtocolFamily family = familyOf(NetUtil.createInetAddressFromIpAddressString(host));
         return () -> serverChannel.apply(family);
     }
 
@@ -147,9 +145,13 @@ public enum Transport {
      * no dual-stack IPv6 socket and its IPV6_V6ONLY system call (io_uring's channel takes no family).
      */
     public ChannelFactory<? extends SocketChannel> socketChannelFor(InetSocketAddress address) {
-        SocketProtocolFamily family = address.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET
-                : address.getAddress() != null ? SocketProtocolFamily.INET6 : null;
+        SocketProtocolFamily family = familyOf(address.getAddress());
         return () -> socketChannel.apply(family);
+    }
+
+    /** The socket family of {@code address}; null (the transport's default) for none. */
+    private static SocketProtocolFamily familyOf(InetAddress address) {
+        return address == null ? null : address instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
     }
 
     /**
