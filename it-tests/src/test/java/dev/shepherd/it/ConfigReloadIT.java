@@ -45,7 +45,7 @@ class ConfigReloadIT {
                 Files.writeString(file, config(listen, adminPort, firstPort, 3, "v1", ""));
                 edge.signal("HUP");
                 edge.awaitLine("config reload: workers scaled from 2 to 3", WAIT);
-                assertThat(admin.workersUp()).isEqualTo(3);
+                assertThat(admin.workersUp()).as("workers UP: %s", admin.workers()).isEqualTo(3);
 
                 Set<Long> before = pids(admin);
                 Files.writeString(file, config(listen, adminPort, firstPort, 3, "v2", ""));

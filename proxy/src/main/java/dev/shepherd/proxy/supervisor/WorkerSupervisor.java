@@ -44,6 +44,7 @@ public final class WorkerSupervisor implements AutoCloseable {
     private final ExecutorService blocking = Executors.newCachedThreadPool(new DefaultThreadFactory("shepherd-supervisor-io", true));
     private final ExecutorService messages = Executors.newSingleThreadExecutor(new DefaultThreadFactory("shepherd-worker-messages", true));
     private final SupervisorLoop loop = SupervisorLoop.on(executor, this::publish);
+    private volatile Thread loopThread; // the executor's one thread
     private final Path socketDir;
     private final List<WorkerSlot> slots = new CopyOnWriteArrayList<>(); // changed on the loop only
     private SlotContext context; // changed on the loop
@@ -66,6 +67,7 @@ public final class WorkerSupervisor implements AutoCloseable {
             Function<Path, ProcessStarter> starters) throws IOException {
         this.settings = settings;
         this.starters = starters;
+        executor.execute(() -> loopThread = Thread.currentThread());
         ProcessStarter starter = starters.apply(settings.directory());
         WorkerCommand command = WorkerCommand.of(settings.command());
         // Only the edge's user may open the control sockets inside.
@@ -458,6 +460,11 @@ public final class WorkerSupervisor implements AutoCloseable {
         loop.execute(() -> {
             try {
                 command.get().whenComplete((value, failure) -> {
+                    if (Thread.currentThread() == loopThread) {
+                        // Completed inside a loop task, before its snapshot: a caller that reads
+                        // the status once its command is done sees what the command did.
+                        publish();
+                    }
                     if (failure != null) {
                         result.completeExceptionally(failure instanceof CompletionException
                                 && failure.getCause() != null ? failure.getCause() : failure);

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.shepherd.proxy.config.HealthCheckSettings;
@@ -237,6 +238,19 @@ class WorkerSupervisorTest {
         assertThat(rolled.get(10, TimeUnit.SECONDS)).extracting(Replacement::id).containsExactly("0", "1", "2");
         assertThat(mostReplacingAtOnce).as("replacements starting at once").isEqualTo(2);
         assertThat(fewestUp).as("workers UP at every sample").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void theStatusReadWhenAScaleCompletesAlreadyShowsTheNewWorkerUp() throws Exception {
+        start(settings(1, List.of(), Map.of()));
+        awaitState("0", EndpointState.UP);
+
+        // Read in the thread that completes the command, the first moment a caller can.
+        List<WorkerStatus> seen = supervisor.scale(2).thenApply(scaled -> supervisor.status()).get(30, TimeUnit.SECONDS);
+
+        assertThat(seen).extracting(WorkerStatus::id, WorkerStatus::state)
+                .containsExactly(tuple("0", EndpointState.UP),
+                        tuple("1", EndpointState.UP));
     }
 
     private static List<String> javaCommand(Class<?> main) {
