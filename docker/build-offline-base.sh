@@ -19,11 +19,12 @@ fi
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
-# The modules Shepherd and its demo worker use: Netty (jdk.unsupported), Logback (java.xml,
+# --generate-cds-archive: the JDK's own class data sharing archive, which the image's start-up
+# archive (bin/shepherd archive-classes) is layered on. The modules Shepherd and its demo worker use: Netty (jdk.unsupported), Logback (java.xml,
 # java.naming), Micrometer (java.management, jdk.management), the CLI's admin client
 # (java.net.http), the demo worker (jdk.httpserver), DNS (jdk.naming.dns), thread dumps (jdk.jcmd).
 "$java_home/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.sql,java.net.http,jdk.unsupported,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.httpserver,jdk.jcmd \
-  --strip-debug --no-man-pages --no-header-files --compress=2 --output "$root/opt/jre"
+  --strip-debug --no-man-pages --no-header-files --compress=2 --generate-cds-archive --output "$root/opt/jre"
 
 # Every shared library the JRE needs, plus three ldd cannot see: Netty unpacks its native epoll
 # and io_uring libraries to /tmp at run time, and without these they silently do not load.

@@ -49,7 +49,7 @@ run_wrk() {
         s = v["duration_us"] / 1e6; bad = v["connect"] + v["read"] + v["write"] + v["timeout"] + v["status"]
         printf "%s: %.0f req/s, %.1f MB/s, p50 %.3f ms, p99 %.3f ms, errors %d", what, v["requests"] / s,
             v["bytes"] / 1048576 / s, v["p50_us"] / 1000, v["p99_us"] / 1000, bad }' <<<"$line"), other ${other}%"
-    if [[ $target == shepherd ]] && ! awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "=")
+    if [[ $target == shepherd || $target == defaults ]] && ! awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "=")
             if (kv[1] ~ /^(connect|read|write|timeout|status)$/ && kv[2] > 0) exit 1 } }' <<<"$line"; then
         log "FAIL: errors through Shepherd ($section $scenario, status = responses with status > 399); wrk output:"
         grep -v '^BENCH ' "$out" >&2
@@ -113,13 +113,14 @@ idle_test() {
     log "$target: $held idle connections: VmRSS $base_rss -> $rss KB$heap_note"
 }
 
-# start_edge NAME BASE: Shepherd with conf/shepherd.conf (managed demo workers) on block BASE;
-# prints the milliseconds to the first 200 through it, or fails with the reason in $EDGE_NA
+# start_edge NAME BASE JVM_OPTION...: Shepherd with conf/shepherd.conf (managed demo workers) on
+# block BASE; prints the milliseconds to the first 200 through it, or fails with the reason in $EDGE_NA
 start_edge() {
     local name=$1 base=$2 t0 rc=0 ms
+    shift 2
     edge_props "$base"
     t0=$(python3 -c 'import time; print(time.time_ns())')
-    start "$name" java "${SHEPHERD_JVM[@]}" "${EDGE_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/shepherd.conf"
+    start "$name" java "$@" "${EDGE_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/shepherd.conf"
     ms=$(python3 "$HERE/benchtool.py" first200 "$base" "$(pid_of "$name")" "$t0" "$STARTUP_TIMEOUT") || rc=$?
     case $rc in
         0) EDGE_MS=$ms; return 0 ;;

@@ -34,6 +34,12 @@ KEEP_TMP=${BENCH_KEEP_TMP:-0}               # 1: keep the temp dir (configs, log
 # so its pages are resident from the start and the idle test's VmRSS delta is native memory only
 # (the live heap per connection is measured apart, after a GC).
 read -r -a SHEPHERD_JVM <<<"${SHEPHERD_JVM_OPTS:--Xms64m -Xmx64m -XX:+AlwaysPreTouch -XX:+UseSerialGC}"
+# Shepherd as a user runs it: the README's first command's JVM options (its class data sharing
+# archive, made by mvn package, and Serial GC) and the default event-loop-threads (auto). Measured
+# beside the tuned one in the main table, and for the edge start-up.
+ARCHIVE=${JAR%.jar}.jsa
+DEFAULT_JVM=(-XX:+UseSerialGC)
+[[ -f $ARCHIVE ]] && DEFAULT_JVM=(-XX:SharedArchiveFile="$ARCHIVE" -XX:+UseSerialGC)
 read -r -a WORKER_JVM <<<"${WORKER_JVM_OPTS:--Xmx256m}"  # demo workers, both sides of the e2e table
 DEMO=dev.shepherd.worker.demo.DemoWorker
 
@@ -129,13 +135,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Free loopback ports below the ephemeral range, so that the many short-lived client connections
-# never collide with them: 9 single ones, then one block of 6 per Shepherd edge with managed
+# never collide with them: 11 single ones, then one block of 6 per Shepherd edge with managed
 # workers (listen, admin, workers from first-port on, with spares).
 EDGES=$((STARTUP_RUNS + 1))
-read -r -a PORTS < <(python3 "$HERE/benchtool.py" ports 9 "$EDGES" 6)
+read -r -a PORTS < <(python3 "$HERE/benchtool.py" ports 11 "$EDGES" 6)
 read -r PORT_NGINX_A PORT_NGINX_B PORT_HAPROXY PORT_SPLICE PORT_SHEPHERD PORT_ADMIN \
-    PORT_WORKER_A PORT_WORKER_B PORT_HAPROXY_E2E <<<"${PORTS[*]:0:9}"
-EDGE_BLOCKS=("${PORTS[@]:9}")
+    PORT_WORKER_A PORT_WORKER_B PORT_HAPROXY_E2E PORT_DEFAULTS PORT_ADMIN_DEFAULTS <<<"${PORTS[*]:0:11}"
+EDGE_BLOCKS=("${PORTS[@]:11}")
 
 FACTS=$TMP/facts.txt
 ROWS=$TMP/rows.txt
@@ -158,13 +164,21 @@ SIDECAR_PROPS=(
     -Dshepherd.backends.1=127.0.0.1:"$PORT_NGINX_B"
 )
 
+DEFAULTS_PROPS=(
+    -Dshepherd.listen.host=127.0.0.1
+    -Dshepherd.listen.port="$PORT_DEFAULTS"
+    -Dshepherd.admin.port="$PORT_ADMIN_DEFAULTS"
+    -Dshepherd.backends.0=127.0.0.1:"$PORT_NGINX_A"
+    -Dshepherd.backends.1=127.0.0.1:"$PORT_NGINX_B"
+)
+
 # Where each target of each table listens, and which process serves it.
 declare -A PORT_OF=(
     [main/direct]=$PORT_NGINX_A [main/haproxy]=$PORT_HAPROXY [main/splice]=$PORT_SPLICE
-    [main/shepherd]=$PORT_SHEPHERD [e2e/direct]=$PORT_WORKER_A [e2e/haproxy]=$PORT_HAPROXY_E2E
+    [main/shepherd]=$PORT_SHEPHERD [main/defaults]=$PORT_DEFAULTS [e2e/direct]=$PORT_WORKER_A [e2e/haproxy]=$PORT_HAPROXY_E2E
 )
 declare -A PROC_OF=(
-    [main/direct]=nginx-a [main/haproxy]=haproxy [main/splice]=haproxy-splice [main/shepherd]=shepherd
+    [main/direct]=nginx-a [main/haproxy]=haproxy [main/splice]=haproxy-splice [main/shepherd]=shepherd [main/defaults]=shepherd-defaults
     [e2e/direct]=worker-a [e2e/haproxy]=haproxy-e2e [e2e/shepherd]=shepherd-e2e
 )
 declare -A CONNS_OF=([ka]=$KA_CONNS [close]=$CLOSE_CONNS [1m]=$MIB_CONNS [100m]=$BIG_CONNS)
@@ -183,6 +197,7 @@ git_rev() { git -C "$ROOT" log -1 --format=%h "$@" 2>/dev/null || echo '?'; }
 fact shepherd "$(java -jar "$JAR" --version 2>&1 | head -n1), git $(git_rev) (proxy code as of $(git_rev -- proxy worker-runtime pom.xml))$(
     git -C "$ROOT" diff --quiet HEAD -- proxy worker-runtime 2>/dev/null || echo ', with uncommitted changes')"
 fact shepherd_jvm "${SHEPHERD_JVM[*]}"
+fact defaults_jvm "${DEFAULT_JVM[*]}"
 fact worker_jvm "${WORKER_JVM[*]}"
 fact busy "${BUSY}% of the CPU busy in the second before the start"
 fact load "$(cut -d' ' -f1-3 /proc/loadavg) (load average at start)"
@@ -204,16 +219,20 @@ done
 start haproxy haproxy -db -f "$TMP/haproxy.cfg"
 start haproxy-splice haproxy -db -f "$TMP/haproxy-splice.cfg"
 start shepherd java "${SHEPHERD_JVM[@]}" "${SIDECAR_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/sidecar.conf"
+start shepherd-defaults java "${DEFAULT_JVM[@]}" "${DEFAULTS_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/sidecar.conf"
 wait_port nginx-a "$PORT_NGINX_A"
 wait_port nginx-b "$PORT_NGINX_B"
 wait_port haproxy "$PORT_HAPROXY"
 wait_port haproxy-splice "$PORT_SPLICE"
 wait_port shepherd "$PORT_SHEPHERD"
+wait_port shepherd-defaults "$PORT_DEFAULTS"
 # Shepherd admits a backend once `rise` health checks pass: wait for its first 200, not just its port.
 python3 "$HERE/benchtool.py" first200 "$PORT_SHEPHERD" "$(pid_of shepherd)" "$(python3 -c 'import time; print(time.time_ns())')" 30 \
     >/dev/null || die "Shepherd answered no 200 within 30 s of listening"
+python3 "$HERE/benchtool.py" first200 "$PORT_DEFAULTS" "$(pid_of shepherd-defaults)" "$(python3 -c 'import time; print(time.time_ns())')" 30 \
+    >/dev/null || die "Shepherd with the default settings answered no 200 within 30 s of listening"
 
-MAIN_TARGETS=(direct haproxy splice shepherd)
+MAIN_TARGETS=(direct haproxy splice shepherd defaults)
 wants() { [[ " ${SCENARIOS[*]} " == *" $1 "* ]]; }
 for t in "${MAIN_TARGETS[@]}"; do run_wrk main ka "$t" 0 "$WARMUP"; done
 for sc in close 1m; do
@@ -230,14 +249,14 @@ if ((IDLE_CONNS > 0)); then
     idle_test haproxy
     idle_test shepherd
 fi
-for p in nginx-a nginx-b haproxy haproxy-splice shepherd; do stop "$p"; done
+for p in nginx-a nginx-b haproxy haproxy-splice shepherd shepherd-defaults; do stop "$p"; done
 
 # Edge start-up: from exec of the JVM to the first 200 through it, with managed demo workers.
 EDGE_NA=""
 STARTUP_MS=()
 for ((i = 0; i < STARTUP_RUNS; i++)); do
     SHOW_LOG=edge-startup-$i
-    start_edge "edge-startup-$i" "${EDGE_BLOCKS[$i]}" || break
+    start_edge "edge-startup-$i" "${EDGE_BLOCKS[$i]}" "${DEFAULT_JVM[@]}" || break
     log "edge start-up $i: ${EDGE_MS} ms to the first 200"
     STARTUP_MS+=("$EDGE_MS")
     stop "edge-startup-$i"
@@ -268,7 +287,7 @@ if ((E2E)); then
         fact e2e.shepherd "n/a (as for the start-up: $EDGE_NA)"
     else
         SHOW_LOG=shepherd-e2e
-        if start_edge shepherd-e2e "$base"; then
+        if start_edge shepherd-e2e "$base" "${SHEPHERD_JVM[@]}"; then
             PORT_OF[e2e/shepherd]=$base
             E2E_TARGETS+=(shepherd)
             fact e2e.shepherd ok

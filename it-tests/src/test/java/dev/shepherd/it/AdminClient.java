@@ -43,6 +43,25 @@ final class AdminClient {
         return workers().stream().filter(w -> w.path("state").asText().equals("UP")).count();
     }
 
+    /** Waits until status lists exactly {@code count} worker rows, all UP (the API may not answer yet at first). */
+    void awaitWorkersUp(int count, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        List<JsonNode> workers = List.of();
+        while (System.nanoTime() < deadline) {
+            try {
+                workers = workers();
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+                continue;
+            }
+            if (workers.size() == count && workers.stream().allMatch(w -> w.path("state").asText().equals("UP"))) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(count + " workers not UP within " + within + ": " + workers);
+    }
+
     /** A counter or gauge of {@code GET /metrics}: the sample whose name and labels are {@code series}. */
     double metric(String series) throws IOException, InterruptedException {
         String text = send(HttpRequest.newBuilder(uri("/metrics")).GET()).body();

@@ -85,6 +85,9 @@ class DockerImageIT {
             String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
             assertThat(status).as("the edge, PID 1 in the container, is the JVM run by a non-root user")
                     .containsPattern("(?m)^Uid:\\s+10001\\s").containsPattern("(?m)^Name:\\s+java");
+            assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "maps")))
+                    .as("the class data sharing archive the image's build made, mapped by the edge").contains("/lib/shepherd.jsa");
+            assertThat(logs.toUtf8String()).as("nothing for the JVM to warn about").doesNotContain("[cds");
 
             DockerClientFactory.instance().client().killContainerCmd(edge.getContainerId()).withSignal("HUP").exec();
             awaitLog(logs, "config reload from /opt/shepherd-");

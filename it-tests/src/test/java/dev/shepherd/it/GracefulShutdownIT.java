@@ -2,6 +2,8 @@ package dev.shepherd.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,7 @@ class GracefulShutdownIT {
         try (JavaProcess edge = withAWorkerThatIgnoresSigterm("3s")) {
             edge.awaitLine("worker 0 started", START);
             List<ProcessHandle> workers = workers(edge);
+            awaitProgram(workers.get(0), "sleep");
             long signalled = System.nanoTime();
             edge.signal("TERM");
             assertThat(edge.awaitExit(Duration.ofSeconds(15))).isZero();
@@ -57,6 +60,7 @@ class GracefulShutdownIT {
         try (JavaProcess edge = withAWorkerThatIgnoresSigterm("60s")) {
             edge.awaitLine("worker 0 started", START);
             List<ProcessHandle> workers = workers(edge);
+            awaitProgram(workers.get(0), "sleep");
             edge.signal("TERM");
             edge.awaitLine("a second Ctrl-C or SIGTERM ends the drain at once", Duration.ofSeconds(10));
             Thread.sleep(1000);
@@ -76,6 +80,7 @@ class GracefulShutdownIT {
         try (JavaProcess edge = withAWorkerThatIgnoresSigterm("3s")) {
             edge.awaitLine("worker 0 started", START);
             List<ProcessHandle> workers = workers(edge);
+            awaitProgram(workers.get(0), "sleep");
             edge.signal("KILL");
             long killed = System.nanoTime();
             ProcessHandle worker = workers.get(0);
@@ -94,11 +99,26 @@ class GracefulShutdownIT {
     private static JavaProcess withAWorkerThatIgnoresSigterm(String shutdownTimeout) throws Exception {
         return JavaProcess.shepherd(List.of("-Dshepherd.listen.host=127.0.0.1",
                 "-Dshepherd.listen.port=" + FreePort.reserve(), "-Dshepherd.admin.port=" + FreePort.reserve(),
-                "-Dshepherd.workers.count=1", "-Dshepherd.workers.first-port=" + FreePort.reserve(),
+                "-Dshepherd.workers.count=1", "-Dshepherd.workers.first-port=" + FreePort.reserveRange(1),
                 "-Dshepherd.workers.command.0=sh", "-Dshepherd.workers.command.1=-c",
                 "-Dshepherd.workers.command.2=trap '' TERM; exec sleep 600",
                 "-Dshepherd.workers.drain-timeout=1s", "-Dshepherd.workers.stop-timeout=30s",
                 "-Dshepherd.workers.kill-timeout=30s", "-Dshepherd.shutdown-timeout=" + shutdownTimeout));
+    }
+
+    /**
+     * Waits until {@code worker} runs {@code program}: setpriv has set its parent-death signal and exec'd the command,
+     * and the shell before it has set its trap.
+     */
+    private static void awaitProgram(ProcessHandle worker, String program) throws Exception {
+        Path comm = Path.of("/proc", Long.toString(worker.pid()), "comm");
+        long deadline = System.nanoTime() + START.toNanos();
+        String running = Files.readString(comm).strip();
+        while (!running.equals(program) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            running = Files.readString(comm).strip();
+        }
+        assertThat(running).as("the program of worker pid %d", worker.pid()).isEqualTo(program);
     }
 
     private static List<ProcessHandle> workers(JavaProcess edge) {

@@ -29,23 +29,24 @@ class HealthCheckIT {
     void aWorkerWhoseHealthFailsLeavesRotationWithinFallTimesIntervalAndComesBackAfterRise() throws Exception {
         int listen = FreePort.reserve();
         try (JavaProcess edge = flakyWorkers(listen, 2, "60s")) {
-            edge.awaitLine("worker 0 (pid", START);
+            long broken = EdgeLog.startedPid(edge.awaitLine("worker 0 started", START));
+            edge.awaitLine("worker 0 (pid " + broken + ") is UP", START);
             edge.awaitLine("worker 1 (pid", START);
             assertThat(workersAnswering(listen, 4)).containsExactlyInAnyOrder("0", "1");
 
             long failing = System.nanoTime();
             Files.createFile(dir.resolve("fail-0"));
-            String down = edge.awaitLine("UP -> UNHEALTHY", START);
+            String down = edge.awaitLine("worker 0 (pid " + broken + ") UP -> UNHEALTHY", START);
             long ejectedMillis = (System.nanoTime() - failing) / 1_000_000;
-            System.out.printf("health failing to out of rotation: %d ms (fall 2 x interval 300 ms + timeout 200 ms = 800 ms)%n",
-                    ejectedMillis);
-            assertThat(down).contains("worker 0 (pid").contains("2 health checks failed, the last: HTTP 500");
-            // fall x interval (+10 % jitter) + one timeout, plus what reading the log costs.
-            assertThat(ejectedMillis).isLessThan(2 * 330 + 200 + 1000);
+            System.out.printf("health failing to out of rotation: %d ms (fall 2: the next check within interval 1200 ms, the"
+                    + " second a fast-interval of 50 ms later)%n", ejectedMillis);
+            assertThat(down).contains("2 health checks failed, the last: HTTP 500");
+            // An interval and a fast-interval (+10 % jitter) are 1375 ms; the rest is what a loaded machine may add.
+            assertThat(ejectedMillis).isLessThan(5_000);
             assertThat(workersAnswering(listen, 4)).containsOnly("1");
 
             Files.delete(dir.resolve("fail-0"));
-            assertThat(edge.awaitLine("UNHEALTHY -> UP", START)).contains("worker 0 (pid").contains("2 health checks passed");
+            assertThat(edge.awaitLine("worker 0 (pid " + broken + ") UNHEALTHY -> UP", START)).contains("2 health checks passed");
             assertThat(workersAnswering(listen, 4)).containsExactlyInAnyOrder("0", "1");
         }
     }
@@ -62,8 +63,9 @@ class HealthCheckIT {
             assertThat(edge.awaitLine("worker 0 (pid " + first + ") exited", START)).endsWith(": unhealthy for 1000 ms, restarted");
 
             Files.delete(dir.resolve("fail-0"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             String up = edge.awaitLine("is UP on port", START);
-            for (int i = 0; i < 100 && up.contains("pid " + first + ")"); i++) {
+            while (up.contains("pid " + first + ")") && System.nanoTime() < deadline) {
                 Thread.sleep(100);
                 up = edge.lines().stream().filter(line -> line.contains("is UP on port")).reduce((x, y) -> y).orElseThrow();
             }
@@ -134,7 +136,10 @@ class HealthCheckIT {
 
     private record Response(long began, String body) {}
 
-    /** Shepherd over {@code count} FlakyHealthWorkers with quick http checks. */
+    /**
+     * Shepherd over {@code count} FlakyHealthWorkers with http checks quick in transition; their 1 s timeout keeps a
+     * loaded machine's slow answer from ejecting a worker the test counts on.
+     */
     private JavaProcess flakyWorkers(int listen, int count, String unhealthyRestartAfter) throws Exception {
         JavaProcess edge = JavaProcess.shepherd(List.of(
                 "-Dshepherd.listen.host=127.0.0.1",
@@ -150,8 +155,8 @@ class HealthCheckIT {
                 "-Dshepherd.workers.env.HEALTH_DIR=" + dir,
                 "-Dshepherd.workers.unhealthy-restart-after=" + unhealthyRestartAfter,
                 "-Dshepherd.health-check.type=http",
-                "-Dshepherd.health-check.interval=300ms",
-                "-Dshepherd.health-check.timeout=200ms",
+                "-Dshepherd.health-check.interval=1200ms",
+                "-Dshepherd.health-check.timeout=1s",
                 "-Dshepherd.health-check.fast-interval=50ms",
                 "-Dshepherd.health-check.rise=2",
                 "-Dshepherd.health-check.fall=2"));

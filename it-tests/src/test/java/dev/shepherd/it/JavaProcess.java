@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,10 +19,11 @@ final class JavaProcess implements AutoCloseable {
 
     private final Process process;
     private final List<String> output = new ArrayList<>();
+    private final Thread reader;
 
     private JavaProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::collect, "output-of-" + process.pid());
+        reader = new Thread(this::collect, "output-of-" + process.pid());
         reader.setDaemon(true);
         reader.start();
     }
@@ -50,11 +52,24 @@ final class JavaProcess implements AutoCloseable {
     /** As {@link #shepherd(List, String...)}, with extra environment variables. */
     static JavaProcess shepherd(Map<String, String> env, List<String> jvmArgs, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        command.addAll(archiveUnlessGiven(jvmArgs));
         command.addAll(jvmArgs);
         command.add("-jar");
         command.add(JAR.toString());
         command.addAll(List.of(args));
         return start(command, env);
+    }
+
+    /** The class data sharing archive mvn package made for the jar, as the README's command uses it. */
+    static final Path ARCHIVE = JAR.resolveSibling("shepherd.jsa");
+
+    /**
+     * The README's {@code -XX:SharedArchiveFile} option, unless {@code jvmArgs} choose otherwise: a
+     * {@code -XX:SharedArchiveFile} of their own, or {@code -Xshare:auto} (the JDK's archive alone).
+     */
+    private static List<String> archiveUnlessGiven(List<String> jvmArgs) {
+        boolean chosen = jvmArgs.stream().anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile") || arg.startsWith("-Xshare"));
+        return chosen || !Files.isRegularFile(ARCHIVE) ? List.of() : List.of("-XX:SharedArchiveFile=" + ARCHIVE);
     }
 
     /** As {@link #shepherd(List, String...)}, with the process's open-file limit lowered to {@code maxOpenFiles}. */
@@ -141,11 +156,16 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for the process to exit and returns its exit code; fails if it does not exit in time. */
+    /**
+     * Waits for the process to exit and returns its exit code; fails if it does not exit in time. Its
+     * last lines are in {@link #lines()} when this returns: the reader has reached the end of the pipe.
+     */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("still running after " + timeout + "; output:\n" + String.join("\n", lines()));
         }
+        // A child that inherited the pipe could hold it open past the exit: the wait is bounded.
+        reader.join(5_000);
         return process.exitValue();
     }
 

@@ -97,6 +97,17 @@ final class TrafficLoad implements AutoCloseable {
         return failures.get();
     }
 
+    /** Waits until {@code count} requests have been made in all; fails if that takes longer than {@code within}. */
+    void awaitRequests(int count, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (requests.get() < count) {
+            if (System.nanoTime() >= deadline) {
+                throw new AssertionError(requests.get() + " of " + count + " requests made within " + within + "; errors: " + errors());
+            }
+            Thread.sleep(10);
+        }
+    }
+
     List<String> errors() {
         synchronized (errors) {
             return List.copyOf(errors);

@@ -30,7 +30,7 @@ class WorkersThatAskIT {
             edge.awaitLine("worker 0 (pid", WAIT);
             edge.awaitLine("worker 1 (pid", WAIT);
             AdminClient admin = new AdminClient(adminPort);
-            assertThat(admin.workersUp()).isEqualTo(2);
+            admin.awaitWorkersUp(2, WAIT);
             try (TrafficLoad load = TrafficLoad.newConnectionsOnly(listen, Duration.ofSeconds(150))) {
                 admin.send("0", "weight 0");
                 awaitRow(admin, "0", w -> w.path("weight").asInt() == 0);

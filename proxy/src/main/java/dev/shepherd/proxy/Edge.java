@@ -63,20 +63,22 @@ public final class Edge implements AutoCloseable {
         WorkerSupervisor workers = null;
         try {
             workers = settings.workers().count() > 0 ? WorkerSupervisor.create(settings.workers(), group, health) : null;
+            if (workers != null) {
+                // First: a worker's JVM takes longer to come UP than the rest of the edge takes to
+                // listen, so the two overlap. Should a port below not bind, the workers are stopped.
+                workers.spawnAll();
+            }
             ConfigReload reload = source == null ? null : new ConfigReload(source.file(), source.reader(), settings, frontend,
                     health, discovery, workers, next -> shutdownTimeout = next.shutdownTimeout());
             operations = new Operations(workers, backends, group, reload == null
                     ? () -> CompletableFuture.failedFuture(new IllegalStateException("this edge was started without a config file to re-read"))
                     : reload::reload);
             metrics = new EdgeMetrics(registry, workers);
-            // Both ports before any worker is spawned, the admin API first: once the front proxy
-            // accepts, a flood of clients could leave no descriptor for the admin API's event loop.
+            // The admin API first: once the front proxy accepts, a flood of clients could leave no
+            // descriptor for the admin API's event loop.
             admin = new AdminServer(settings.admin(), operations, this::edgeStatus, metrics::scrape);
             adminAddress = listening(admin::start, settings.admin().listen().port());
             address = listening(frontend::start, settings.listen().port());
-            if (workers != null) {
-                workers.spawnAll();
-            }
         } catch (IOException e) {
             closeAll(workers);
             throw new UncheckedIOException("cannot start the workers: " + e.getMessage(), e);

@@ -36,4 +36,16 @@ final class Signals {
             return false;
         }
     }
+
+    /** Sends signal {@code name} to this process, as {@code kill -NAME} would; false where that cannot be done. */
+    static boolean raise(String name) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            signal.getMethod("raise", signal).invoke(null, signal.getConstructor(String.class).newInstance(name));
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("SIG{} cannot be raised: {}", name, e.toString());
+            return false;
+        }
+    }
 }

@@ -23,13 +23,13 @@ public final class StaticBackend implements HealthVerdicts {
 
     @Override
     public void healthChanged(boolean healthy, String reason) {
+        member.setState(healthy ? EndpointState.UP : EndpointState.UNHEALTHY); // before the line that says so
         if (healthy) {
             log.info("endpoint {} is UP: {}; {}", member.endpoint(), reason,
                     member.adminState() == AdminState.READY ? "in rotation" : "drained, out of rotation until made ready");
         } else {
             log.warn("endpoint {} is UNHEALTHY: {}; out of rotation", member.endpoint(), reason);
         }
-        member.setState(healthy ? EndpointState.UP : EndpointState.UNHEALTHY);
     }
 
     @Override

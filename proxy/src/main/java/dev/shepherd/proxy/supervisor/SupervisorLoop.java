@@ -31,6 +31,13 @@ interface SupervisorLoop extends Executor {
     long nanoTime();
 
     /**
+     * Publishes the status snapshot now, inside the running task (it is published after each task
+     * anyway): a state change followed by a log line that reports it, so that whoever reads the
+     * line can read the change from the status too.
+     */
+    default void publishNow() {}
+
+    /**
      * The real loop: {@code executor}'s one thread, running {@code afterEach} after every task (the
      * supervisor publishes its status snapshot there). A task that throws is logged, never lost
      * silently; a task posted after the loop stopped is dropped.
@@ -72,6 +79,11 @@ interface SupervisorLoop extends Executor {
             @Override
             public long nanoTime() {
                 return System.nanoTime();
+            }
+
+            @Override
+            public void publishNow() {
+                afterEach.run();
             }
         };
     }

@@ -546,6 +546,7 @@ final class WorkerInstance {
     private void setState(EndpointState next) {
         state = next;
         member.setState(next);
+        context.loop().publishNow(); // before the line that reports it
     }
 
     private void cancelTimers() {

@@ -463,7 +463,7 @@ public final class WorkerSupervisor implements AutoCloseable {
                     if (Thread.currentThread() == loopThread) {
                         // Completed inside a loop task, before its snapshot: a caller that reads
                         // the status once its command is done sees what the command did.
-                        publish();
+                        loop.publishNow();
                     }
                     if (failure != null) {
                         result.completeExceptionally(failure instanceof CompletionException

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import dev.shepherd.proxy.config.HealthCheckSettings;
 import dev.shepherd.proxy.config.HeartbeatSettings;
 import dev.shepherd.proxy.config.RestartSettings;
@@ -25,9 +28,11 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The supervisor's API over real worker JVMs (the demo worker from worker-runtime) and real commands. */
 class WorkerSupervisorTest {
@@ -251,6 +256,31 @@ class WorkerSupervisorTest {
         assertThat(seen).extracting(WorkerStatus::id, WorkerStatus::state)
                 .containsExactly(tuple("0", EndpointState.UP),
                         tuple("1", EndpointState.UP));
+    }
+
+    @Test
+    void theStatusReadWhenAWorkersUpLineIsLoggedAlreadyShowsItUp() throws Exception {
+        List<List<WorkerStatus>> readAtTheLine = new CopyOnWriteArrayList<>();
+        Logger instanceLog = (Logger) LoggerFactory.getLogger(WorkerInstance.class);
+        AppenderBase<ILoggingEvent> reader = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                if (event.getFormattedMessage().contains(" is UP on port ")) {
+                    readAtTheLine.add(supervisor.status());
+                }
+            }
+        };
+        reader.setContext(instanceLog.getLoggerContext());
+        reader.start();
+        instanceLog.addAppender(reader);
+        try {
+            start(settings(1, List.of(), Map.of()));
+            await().atMost(READY).until(() -> !readAtTheLine.isEmpty());
+        } finally {
+            instanceLog.detachAppender(reader);
+        }
+
+        assertThat(readAtTheLine.get(0)).extracting(WorkerStatus::state).containsExactly(EndpointState.UP);
     }
 
     private static List<String> javaCommand(Class<?> main) {
