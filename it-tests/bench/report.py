@@ -213,7 +213,7 @@ def goals(table, medians, s_kb, facts):
         if scenario and not table.rounds(scenario)[1]:
             verdict = "(%s: disturbed)" % verdict.lower()
         lines.append([name, target, shown, verdict, rounds])
-    print_grid("Goals (issue 6)", ["", "goal", "Shepherd", "", "rounds"], lines)
+    print_grid("Goals (issues 6 and 15)", ["", "goal", "Shepherd", "", "rounds"], lines)
 
 
 def number(text):

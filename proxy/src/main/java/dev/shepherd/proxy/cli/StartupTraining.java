@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,38 +22,55 @@ import java.util.concurrent.ThreadLocalRandom;
  * runs it for {@code proxy/target/shepherd.jar}, {@code bin/shepherd archive-classes} for a
  * distribution (the archive names the jar's path: it serves only the jar it was made with).
  *
- * <p>Runs the real edge ({@code run -c} a temporary file: one demo worker, loopback ports), waits
- * for a proxied response, asks the admin API for status and metrics, then stops the edge as
- * SIGTERM does; the archive is written as the JVM exits. A training that could not finish still
- * leaves a valid archive, with fewer classes, and says so on stderr.
+ * <p>Runs the real edge ({@code run -c} a temporary file: one demo worker, loopback ports, set as
+ * system properties too, so that no {@code CONFIG_FORCE_} variable moves them), waits for a proxied
+ * response, asks the admin API for status and metrics, then stops the edge as SIGTERM does; the
+ * archive is written as the JVM exits. A training that could not finish still leaves a valid
+ * archive, with fewer classes: it says why on stderr and exits 0, so that a build goes on. It ends
+ * within {@link #LIMIT} whatever happens.
  */
 public final class StartupTraining {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** The whole training's limit: its deadline, the edge's stop (shutdown-timeout 30 s) and a margin. */
+    static final Duration LIMIT = Duration.ofSeconds(120);
+    private static volatile Path file; // the edge's config file, deleted once read (a halt skips deleteOnExit)
 
     private StartupTraining() {}
 
     public static void main(String[] args) throws IOException {
+        NettyDefaults.applyTo(System.getProperties()); // as Main does: the same allocator's classes
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(LIMIT.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            incomplete("not ended within " + LIMIT.toSeconds() + " s");
+        }, "training-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+
         int listen = freePort();
         int admin = freePort();
         int worker = freeWorkerPort();
-        Path file = Files.createTempFile("shepherd-training", ".conf");
-        file.toFile().deleteOnExit();
-        Files.writeString(file, """
-                shepherd {
-                  listen { host = "127.0.0.1", port = %d }
-                  admin.port = %d
-                  workers { count = 1, first-port = %d }
-                }
-                """.formatted(listen, admin, worker));
+        file = Files.createTempFile("shepherd-training", ".conf");
+        Files.writeString(file, "shepherd { workers.command = [] }\n");
+        Map.of("shepherd.listen.host", "127.0.0.1", "shepherd.listen.port", Integer.toString(listen),
+                "shepherd.admin.host", "127.0.0.1", "shepherd.admin.port", Integer.toString(admin),
+                "shepherd.workers.count", "1", "shepherd.workers.first-port", Integer.toString(worker))
+                .forEach(System::setProperty);
         Thread edge = new Thread(() -> {
-            int code = Main.execute("run", "-c", file.toString());
-            System.err.println("startup training: the edge ended with exit code " + code);
-            Runtime.getRuntime().halt(code);
+            try {
+                incomplete("the edge ended with exit code " + Main.execute("run", "-c", file.toString()));
+            } catch (Throwable e) {
+                incomplete("the edge failed: " + e);
+            }
         }, "training-edge");
         edge.start();
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         try {
             awaitOk(listen, "/", deadline);
+            Files.deleteIfExists(file);
             awaitOk(admin, "/status", deadline);
             awaitOk(admin, "/metrics", deadline);
         } catch (IOException | InterruptedException e) {
@@ -61,6 +79,17 @@ public final class StartupTraining {
         if (!Signals.raise("TERM")) {
             System.exit(0); // the shutdown hook stops the edge
         }
+    }
+
+    /** Ends the training at once, exit 0: the archive is written with the classes loaded so far. */
+    private static void incomplete(String why) {
+        System.err.println("startup training: " + why + "; the archive holds the classes loaded so far");
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException e) {
+            // a temporary file left behind
+        }
+        Runtime.getRuntime().halt(0);
     }
 
     /** Asks {@code path} of 127.0.0.1:{@code port} until the answer is 200, or the deadline passes. */

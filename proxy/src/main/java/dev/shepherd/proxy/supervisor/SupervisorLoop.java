@@ -33,7 +33,8 @@ interface SupervisorLoop extends Executor {
     /**
      * Publishes the status snapshot now, inside the running task (it is published after each task
      * anyway): a state change followed by a log line that reports it, so that whoever reads the
-     * line can read the change from the status too.
+     * line can read the change from the status too. Such a snapshot may show a step the task goes
+     * on from: a replacement UP beside the instance it replaces, not yet draining.
      */
     default void publishNow() {}
 
