@@ -155,22 +155,13 @@ head -c $((100 << 20)) /dev/zero >"$TMP/www/100m"
 chmod 711 "$TMP"  # nginx's worker runs as nobody when started by root: it may pass, not list
 chmod -R a+rX "$TMP/www"
 
-SIDECAR_PROPS=(
-    -Dshepherd.listen.host=127.0.0.1
-    -Dshepherd.listen.port="$PORT_SHEPHERD"
-    -Dshepherd.admin.port="$PORT_ADMIN"
-    -Dshepherd.event-loop-threads=1
-    -Dshepherd.backends.0=127.0.0.1:"$PORT_NGINX_A"
-    -Dshepherd.backends.1=127.0.0.1:"$PORT_NGINX_B"
-)
-
-DEFAULTS_PROPS=(
-    -Dshepherd.listen.host=127.0.0.1
-    -Dshepherd.listen.port="$PORT_DEFAULTS"
-    -Dshepherd.admin.port="$PORT_ADMIN_DEFAULTS"
-    -Dshepherd.backends.0=127.0.0.1:"$PORT_NGINX_A"
-    -Dshepherd.backends.1=127.0.0.1:"$PORT_NGINX_B"
-)
+# sidecar_props LISTEN ADMIN [OPTION...]: a Shepherd over the two nginx backends, one option a line
+sidecar_props() {
+    printf '%s\n' -Dshepherd.listen.host=127.0.0.1 -Dshepherd.listen.port="$1" -Dshepherd.admin.port="$2" "${@:3}" \
+        -Dshepherd.backends.0=127.0.0.1:"$PORT_NGINX_A" -Dshepherd.backends.1=127.0.0.1:"$PORT_NGINX_B"
+}
+mapfile -t SIDECAR_PROPS < <(sidecar_props "$PORT_SHEPHERD" "$PORT_ADMIN" -Dshepherd.event-loop-threads=1)
+mapfile -t DEFAULTS_PROPS < <(sidecar_props "$PORT_DEFAULTS" "$PORT_ADMIN_DEFAULTS")
 
 # Where each target of each table listens, and which process serves it.
 declare -A PORT_OF=(
@@ -227,10 +218,10 @@ wait_port haproxy-splice "$PORT_SPLICE"
 wait_port shepherd "$PORT_SHEPHERD"
 wait_port shepherd-defaults "$PORT_DEFAULTS"
 # Shepherd admits a backend once `rise` health checks pass: wait for its first 200, not just its port.
-python3 "$HERE/benchtool.py" first200 "$PORT_SHEPHERD" "$(pid_of shepherd)" "$(python3 -c 'import time; print(time.time_ns())')" 30 \
-    >/dev/null || die "Shepherd answered no 200 within 30 s of listening"
-python3 "$HERE/benchtool.py" first200 "$PORT_DEFAULTS" "$(pid_of shepherd-defaults)" "$(python3 -c 'import time; print(time.time_ns())')" 30 \
-    >/dev/null || die "Shepherd with the default settings answered no 200 within 30 s of listening"
+for edge in shepherd:"$PORT_SHEPHERD" shepherd-defaults:"$PORT_DEFAULTS"; do
+    python3 "$HERE/benchtool.py" first200 "${edge#*:}" "$(pid_of "${edge%%:*}")" "$(python3 -c 'import time; print(time.time_ns())')" 30 \
+        >/dev/null || die "${edge%%:*} answered no 200 within 30 s of listening"
+done
 
 MAIN_TARGETS=(direct haproxy splice shepherd defaults)
 wants() { [[ " ${SCENARIOS[*]} " == *" $1 "* ]]; }

@@ -1,5 +1,6 @@
 package dev.shepherd.proxy.cli;
 
+import dev.shepherd.proxy.supervisor.PortCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -126,10 +127,8 @@ public final class StartupTraining {
     private static int freeWorkerPort() throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            if (PortCheck.isFree(port)) {
                 return port;
-            } catch (IOException taken) {
-                // another
             }
         }
         throw new IOException("no free port in 20000..30000");

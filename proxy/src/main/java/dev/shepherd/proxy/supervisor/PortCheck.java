@@ -6,11 +6,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Whether a worker's loopback port is free before a spawn. */
-final class PortCheck {
+public final class PortCheck {
     private PortCheck() {}
 
     /** Whether 127.0.0.1:{@code port} can be bound now (nobody else listens on it). */
-    static boolean isFree(int port) {
+    public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

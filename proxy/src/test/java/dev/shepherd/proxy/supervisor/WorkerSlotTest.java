@@ -182,10 +182,7 @@ class WorkerSlotTest {
 
     @Test
     void aWorkerThatRecoversBeforeItsTurnIsNotRestartedAndIsWantedAgainIfItFallsAgain() {
-        startUp();
-        queueBusy = true;
-        failChecks(HOME);
-        loop.advance(Duration.ofSeconds(30));
+        unhealthyForItsGraceWhileTheQueueIsBusy();
         assertThat(waiting).as("waits its turn behind other replacements").hasSize(1);
         passChecks(HOME);
         queueBusy = false;
@@ -201,10 +198,7 @@ class WorkerSlotTest {
 
     @Test
     void aWorkerThatFallsAgainWhileItsRestartWaitsGetsAFreshGrace() {
-        startUp();
-        queueBusy = true;
-        failChecks(HOME);
-        loop.advance(Duration.ofSeconds(30));
+        unhealthyForItsGraceWhileTheQueueIsBusy();
         passChecks(HOME);
         failChecks(HOME);
         loop.advance(Duration.ofSeconds(1));
@@ -221,15 +215,9 @@ class WorkerSlotTest {
 
     @Test
     void aWorkerOverTheMemoryCapWhileItsUnhealthyRestartWaitsIsWantedReplacedToo() {
-        startUp();
-        queueBusy = true;
-        failChecks(HOME);
-        loop.advance(Duration.ofSeconds(30));
+        unhealthyForItsGraceWhileTheQueueIsBusy();
         passChecks(HOME);
-        long cap = 200L << 20;
-        for (int i = 0; i < 3; i++) {
-            slot.checkMemory(cap, pid -> 300L << 20);
-        }
+        overTheMemoryCapThreeSamplesInARow();
         loop.runDue();
         assertThat(waiting).as("the unhealthy restart, then the memory replacement").hasSize(2);
         queueBusy = false;
@@ -244,18 +232,13 @@ class WorkerSlotTest {
     @Test
     void aWorkerStillOverTheCapAfterAFailedReplacementIsWantedReplacedAgain() {
         startUp();
-        long cap = 200L << 20;
-        for (int i = 0; i < 3; i++) {
-            slot.checkMemory(cap, pid -> 300L << 20);
-        }
+        overTheMemoryCapThreeSamplesInARow();
         loop.runDue();
         assertThat(started).hasSize(2);
         loop.advance(Duration.ofSeconds(5)); // ready-timeout: the replacement never came UP
         assertThat(state()).as("the old instance keeps serving").isEqualTo(EndpointState.UP);
 
-        for (int i = 0; i < 3; i++) {
-            slot.checkMemory(cap, pid -> 300L << 20);
-        }
+        overTheMemoryCapThreeSamplesInARow();
         loop.runDue();
 
         assertThat(started).as("a second replacement").hasSize(3);
@@ -549,6 +532,21 @@ class WorkerSlotTest {
             loop.advance(Duration.ofSeconds(2));
         }
         assertThat(state()).isEqualTo(EndpointState.FAILED);
+    }
+
+    /** An UP worker fails its checks for the 30 s unhealthy grace while other replacements hold the fleet queue. */
+    private void unhealthyForItsGraceWhileTheQueueIsBusy() {
+        startUp();
+        queueBusy = true;
+        failChecks(HOME);
+        loop.advance(Duration.ofSeconds(30));
+    }
+
+    /** Three samples of 300 MiB resident against a 200 MiB cap: the count that wants a replacement. */
+    private void overTheMemoryCapThreeSamplesInARow() {
+        for (int i = 0; i < 3; i++) {
+            slot.checkMemory(200L << 20, pid -> 300L << 20);
+        }
     }
 
     private void startUp() {
