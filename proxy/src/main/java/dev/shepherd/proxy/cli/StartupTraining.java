@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.cli;
 
 import dev.shepherd.proxy.supervisor.PortCheck;
+import dev.shepherd.proxy.supervisor.WorkerCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * edge listened 1.4 s after its launch instead of 2.4 s on a 2-core machine. {@code mvn package}
  * runs it for {@code proxy/target/shepherd.jar}, {@code bin/shepherd archive-classes} for a
  * distribution (the archive names the jar's path: it serves only the jar it was made with).
+ *
+ * <p>The demo worker it runs archives its own classes as it exits, into
+ * {@link WorkerCommand#DEMO_ARCHIVE} beside the jar, which the demo worker maps from then on.
  *
  * <p>Runs the real edge ({@code run -c} a temporary file: one demo worker, loopback ports, set as
  * system properties too, so that no {@code CONFIG_FORCE_} variable moves them), waits for a proxied
@@ -56,6 +60,7 @@ public final class StartupTraining {
         int worker = freeWorkerPort();
         file = Files.createTempFile("shepherd-training", ".conf");
         Files.writeString(file, "shepherd { workers.command = [] }\n");
+        WorkerCommand.demoArchive().ifPresent(archive -> System.setProperty(WorkerCommand.TRAINING_PROPERTY, archive.toString()));
         Map.of("shepherd.listen.host", "127.0.0.1", "shepherd.listen.port", Integer.toString(listen),
                 "shepherd.admin.host", "127.0.0.1", "shepherd.admin.port", Integer.toString(admin),
                 "shepherd.workers.count", "1", "shepherd.workers.first-port", Integer.toString(worker))

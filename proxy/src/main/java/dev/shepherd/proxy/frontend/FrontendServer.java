@@ -66,6 +66,9 @@ public final class FrontendServer implements AutoCloseable {
             log.info("transport {} does not load here ({}); auto picks {}", faster.configName(),
                     faster.unavailabilityCause(), best.configName());
         }
+        if (best == Transport.EPOLL && Transport.IO_URING.isAvailable()) {
+            log.info("transport auto picks epoll: {}", Transport.WHY_AUTO_PASSES_OVER_IO_URING);
+        }
         return best;
     }
 

@@ -183,8 +183,13 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
             self.close();
             return;
         }
+        // The empty write waits for the writes before it. Netty 4.2.18's io_uring sends even an empty
+        // buffer: on an endpoint that reset, that send takes the ECONNRESET for itself (the read after
+        // it sees a plain end of input), so its failure is the reset's news, as a relayed write's is.
         target.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) flushed -> {
-            if (flushed.isSuccess() && target instanceof DuplexChannel duplex) {
+            if (!flushed.isSuccess() && target == peer) {
+                writeFailed(target, flushed.cause());
+            } else if (flushed.isSuccess() && target instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput().addListener(shut -> {
                     if (shut.isSuccess() && duplex.config() instanceof SocketChannelConfig config) {
                         // The target's own FIN, when it comes, ends the pair: Netty then closes it at

@@ -54,12 +54,21 @@ public enum Transport {
 
     /**
      * Auto's order of preference. io_uring is the fastest by measurement (it-tests/bench/RESULTS.md,
-     * 2026-12-01, Netty 4.2.18: keep-alive 1.19x HAProxy, new connections 1.21x, where epoll made
-     * 0.92x and 0.65x), but out of file descriptors it was seen spending 94 % of a core and logging
-     * 63 error lines in 4 s, in 2 of about 12 runs of AcceptErrorIT (epoll: 1 line, no spin). Until
-     * that is understood, auto takes epoll first; {@code transport = io_uring} chooses the speed.
+     * the A/B runs of 2026-12-01, Netty 4.2.18: keep-alive 1.13x HAProxy's rate, new connections
+     * 1.15x, where epoll made 0.92x and 0.65x), but auto takes epoll first for what Netty 4.2.18's
+     * io_uring server channel does with 0.0.0.0: see {@link #WHY_AUTO_PASSES_OVER_IO_URING}.
+     * {@code transport = io_uring} chooses the speed.
      */
     private static final List<Transport> PREFERENCE = List.of(EPOLL, IO_URING, NIO);
+
+    /**
+     * Why auto takes epoll where io_uring loads too, logged when it does: Netty 4.2.18's io_uring
+     * server channel takes no address family (its socket is IPv6 where the JVM prefers it, and
+     * Netty binds {@code 0.0.0.0} on it as {@code ::}), so {@code 0.0.0.0} would listen on IPv6 as
+     * well, where HAProxy, epoll and NIO listen on IPv4 alone.
+     */
+    static final String WHY_AUTO_PASSES_OVER_IO_URING = "io_uring loads too and is faster, but its listening socket"
+            + " takes no address family (0.0.0.0 would listen on IPv6 as well); transport = io_uring chooses its speed";
 
     private final Supplier<IoHandlerFactory> ioHandler;
     private final Function<SocketProtocolFamily, ServerChannel> serverChannel; // null family: the transport's default

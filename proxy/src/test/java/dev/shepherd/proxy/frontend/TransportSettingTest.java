@@ -2,6 +2,9 @@ package dev.shepherd.proxy.frontend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.shepherd.proxy.config.TestSettings;
 import dev.shepherd.proxy.endpoint.PassiveHealth;
 import dev.shepherd.proxy.endpoint.EndpointGroup;
@@ -13,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 class TransportSettingTest {
 
@@ -26,6 +30,26 @@ class TransportSettingTest {
     void autoPicksTheFastestTransportThatLoads() throws Exception {
         assertThat(relayOneByteWith("transport = auto")).isEqualTo(Transport.available().get(0));
         assertThat(Transport.available()).contains(Transport.NIO);
+    }
+
+    @Test
+    void autoSaysWhyItPassesOverIoUringWhereIoUringLoads() throws Exception {
+        Logger serverLog = (Logger) LoggerFactory.getLogger(FrontendServer.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        serverLog.addAppender(lines);
+        try {
+            relayOneByteWith("transport = auto");
+        } finally {
+            serverLog.detachAppender(lines);
+        }
+        List<String> said = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(line -> line.startsWith("transport auto picks epoll:")).toList();
+        if (Transport.EPOLL.isAvailable() && Transport.IO_URING.isAvailable()) {
+            assertThat(said).singleElement().asString().contains("0.0.0.0 would listen on IPv6 as well", "transport = io_uring");
+        } else {
+            assertThat(said).isEmpty();
+        }
     }
 
     /** Starts a front server from {@code setting} in front of an echo server, relays one byte; says which transport ran. */
