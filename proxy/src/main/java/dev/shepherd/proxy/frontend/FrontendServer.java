@@ -138,9 +138,10 @@ public final class FrontendServer implements AutoCloseable {
         serverChannel = bound.channel();
         serverChannel.pipeline().addLast(new AcceptErrorLogger(10, TimeUnit.SECONDS, System::nanoTime));
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-        log.info("front proxy listening on {}:{} ({} transport, {} event-loop threads, balance {})",
-                settings.listen().host(), address.getPort(), transport.configName(),
-                settings.eventLoopThreads(), ConfigNames.of(settings.balance()));
+        log.info("front proxy listening on {}:{}{} ({} transport, {} event-loop threads, balance {})",
+                settings.listen().host(), address.getPort(),
+                transport.widensIpv4Wildcard(settings.listen().host()) ? " and on IPv6 too (io_uring's socket takes no address family)" : "",
+                transport.configName(), settings.eventLoopThreads(), ConfigNames.of(settings.balance()));
         return address;
     }
 

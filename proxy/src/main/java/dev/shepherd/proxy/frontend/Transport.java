@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringIoHandler;
@@ -146,6 +147,15 @@ public enum Transport {
     public ChannelFactory<ServerChannel> serverChannelFor(String host) {
         SocketProtocolFamily family = familyOf(NetUtil.createInetAddressFromIpAddressString(host));
         return () -> serverChannel.apply(family);
+    }
+
+    /**
+     * Whether a listener on {@code host} takes IPv6 clients too where the address says IPv4 alone:
+     * {@code 0.0.0.0} on io_uring, whose server channel takes no address family.
+     */
+    public boolean widensIpv4Wildcard(String host) {
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
+        return this == IO_URING && address instanceof Inet4Address && address.isAnyLocalAddress() && Socket.isIPv6Preferred();
     }
 
     /**

@@ -14,10 +14,14 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The edge listens on exactly the address given: 0.0.0.0 is IPv4 alone, :: both. */
+/**
+ * The edge listens on exactly the address given: 0.0.0.0 is IPv4 alone, :: both; but for io_uring,
+ * whose Netty 4.2.18 server channel takes no address family (the edge says so as it starts listening).
+ */
 class ListenAddressTest {
     private FrontendServer server;
 
@@ -38,6 +42,20 @@ class ListenAddressTest {
             assertThatThrownBy(() -> new Socket(InetAddress.getByName("::1"), port).close())
                     .as("no IPv6 listener on 0.0.0.0").isInstanceOf(ConnectException.class);
         }
+    }
+
+    @Test
+    void onIoUringTheIpv4WildcardListensOnIpv6TooAsTheTransportTellsTheListeningLine() throws Exception {
+        assumeTrue(Transport.IO_URING.isAvailable(), "io_uring does not load here");
+        assumeTrue(io.netty.channel.unix.Socket.isIPv6Preferred(), "Netty opens IPv4 sockets here: 0.0.0.0 is IPv4 alone");
+        try (TestServer echo = TestServer.echo("echo")) {
+            int port = start(Transport.IO_URING, "0.0.0.0", echo);
+            assertRelays(InetAddress.getByName("127.0.0.1"), port);
+            assertRelays(InetAddress.getByName("::1"), port);
+        }
+        assertThat(Transport.IO_URING.widensIpv4Wildcard("0.0.0.0")).isTrue();
+        assertThat(Transport.IO_URING.widensIpv4Wildcard("127.0.0.1")).isFalse();
+        assertThat(Transport.EPOLL.widensIpv4Wildcard("0.0.0.0")).isFalse();
     }
 
     @ParameterizedTest
