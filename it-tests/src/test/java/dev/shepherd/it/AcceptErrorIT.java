@@ -21,7 +21,7 @@ class AcceptErrorIT {
     @ParameterizedTest
     @MethodSource("dev.shepherd.proxy.frontend.Transport#available")
     void runningOutOfFileDescriptorsNeitherSpinsACoreNorFloodsTheLogAndRecovers(Transport transport) throws Exception {
-        int backend = FreePort.reserve();
+        int backend = FreePort.reserveRange(1); // a server's port below the ephemeral range, as worker ports are
         int listen = FreePort.reserve();
         List<Socket> clients = new ArrayList<>();
         try (JavaProcess worker = JavaProcess.demoWorker("a", backend);

@@ -6,19 +6,32 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** A loopback port that was free a moment ago, for processes that must be told their port up front. */
+/**
+ * A loopback port that was free a moment ago, for processes that must be told their port up front;
+ * never one handed out before in this JVM (the kernel gives a just-closed ephemeral port again, and
+ * two processes of one test were once told the same port).
+ */
 final class FreePort {
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
     private FreePort() {}
 
     static int reserve() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+                if (GIVEN.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no loopback port not given before in 100 attempts");
     }
 
     /**
@@ -36,6 +49,9 @@ final class FreePort {
                     socket.setReuseAddress(true);
                     socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), first + i));
                 }
+                if (!givenAll(first, count)) {
+                    continue;
+                }
                 return first;
             } catch (IOException taken) {
                 // try another range
@@ -50,5 +66,18 @@ final class FreePort {
             }
         }
         throw new IllegalStateException("no " + count + " consecutive free ports in 20000..30000");
+    }
+
+    /** Marks {@code count} ports from {@code first} as given; false, marking none, when one was given before. */
+    private static synchronized boolean givenAll(int first, int count) {
+        for (int i = 0; i < count; i++) {
+            if (GIVEN.contains(first + i)) {
+                return false;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            GIVEN.add(first + i);
+        }
+        return true;
     }
 }
