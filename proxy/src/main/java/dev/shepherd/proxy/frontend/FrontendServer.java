@@ -9,6 +9,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -129,14 +130,22 @@ public final class FrontendServer implements AutoCloseable {
                                 new FrontendHandler(connector, metrics));
                     }
                 });
-        ChannelFuture bound = bootstrap.bind(settings.listen().host(), settings.listen().port()).await();
+        // The accept error logger goes last, behind Netty's acceptor (which pauses accepting for a
+        // second on an error), and is in place before the first accept: added on the event loop as
+        // the bind completes, before the channel is active. Added later from this thread, it was
+        // seen missing for the first errors on io_uring, each then logged by the pipeline's tail.
+        ChannelFuture bound = bootstrap.bind(settings.listen().host(), settings.listen().port())
+                .addListener((ChannelFutureListener) done -> {
+                    if (done.isSuccess()) {
+                        done.channel().pipeline().addLast(new AcceptErrorLogger(10, TimeUnit.SECONDS, System::nanoTime));
+                    }
+                }).await();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
             throw new IllegalStateException("cannot listen on " + settings.listen() + ": "
                     + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
         serverChannel = bound.channel();
-        serverChannel.pipeline().addLast(new AcceptErrorLogger(10, TimeUnit.SECONDS, System::nanoTime));
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
         log.info("front proxy listening on {}:{}{} ({} transport, {} event-loop threads, balance {})",
                 settings.listen().host(), address.getPort(),
