@@ -40,7 +40,11 @@ final class AdminClient {
 
     /** How many worker rows say UP. */
     long workersUp() throws IOException, InterruptedException {
-        return workers().stream().filter(w -> w.path("state").asText().equals("UP")).count();
+        return workers().stream().filter(AdminClient::isUp).count();
+    }
+
+    private static boolean isUp(JsonNode row) {
+        return row.path("state").asText().equals("UP");
     }
 
     /** Waits until status lists exactly {@code count} worker rows, all UP (the API may not answer yet at first). */
@@ -54,7 +58,7 @@ final class AdminClient {
                 Thread.sleep(50);
                 continue;
             }
-            if (workers.size() == count && workers.stream().allMatch(w -> w.path("state").asText().equals("UP"))) {
+            if (workers.size() == count && workers.stream().allMatch(AdminClient::isUp)) {
                 return;
             }
             Thread.sleep(50);

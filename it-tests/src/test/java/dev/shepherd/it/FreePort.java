@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * two processes of one test were once told the same port).
  */
 final class FreePort {
-    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+    private static final Set<Integer> GIVEN = new HashSet<>(); // guarded by the class: see givenAll
 
     private FreePort() {}
 
@@ -24,7 +24,7 @@ final class FreePort {
         for (int attempt = 0; attempt < 100; attempt++) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 socket.setReuseAddress(true);
-                if (GIVEN.add(socket.getLocalPort())) {
+                if (givenAll(socket.getLocalPort(), 1)) {
                     return socket.getLocalPort();
                 }
             } catch (IOException e) {
