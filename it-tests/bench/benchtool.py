@@ -12,14 +12,20 @@ connections, timing an edge's start-up. Standard library only. Subcommands:
   first200 PORT PID SINCE_NS TIMEOUT_S
                               poll GET / every 20 ms until it answers 200; print the milliseconds
                               since SINCE_NS (time.time_ns()); exit 2 on timeout, 3 if PID ended
+  restart ADMIN_PORT ID LOG TIMEOUT_S
+                              POST /workers/ID/restart to the edge's admin API, then wait for its
+                              replacement's "is UP ..., N ms after its start" line in LOG; print N
 """
+import json
 import os
 import random
+import re
 import selectors
 import signal
 import socket
 import sys
 import time
+import urllib.request
 
 HOST = "127.0.0.1"
 REQUEST = b"GET / HTTP/1.1\r\nHost: bench\r\nConnection: keep-alive\r\n\r\n"
@@ -221,6 +227,22 @@ def first200(port, pid, since_ns, timeout_s):
     return 2
 
 
+def restart(admin_port, worker_id, log, timeout_s):
+    request = urllib.request.Request("http://%s:%d/workers/%s/restart" % (HOST, admin_port, worker_id), method="POST")
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        new_pid = json.load(response)["newPid"]
+    up = re.compile(r"\(pid %d\) is UP on port \d+, (\d+) ms after its start" % new_pid)
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        with open(log, errors="replace") as f:
+            found = up.search(f.read())
+        if found:
+            print(found.group(1))
+            return 0
+        time.sleep(0.05)
+    sys.exit("no line saying pid %d is UP in %s within %s s" % (new_pid, log, timeout_s))
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "ports":
@@ -231,6 +253,8 @@ def main(argv):
         hold(int(args[0]), int(args[1]), args[2])
     elif cmd == "first200":
         return first200(int(args[0]), int(args[1]), int(args[2]), float(args[3]))
+    elif cmd == "restart":
+        return restart(int(args[0]), args[1], args[2], float(args[3]))
     else:
         sys.exit(__doc__)
     return 0

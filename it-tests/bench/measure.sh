@@ -113,12 +113,13 @@ idle_test() {
     log "$target: $held idle connections: VmRSS $base_rss -> $rss KB$heap_note"
 }
 
-# start_edge NAME BASE JVM_OPTION...: Shepherd with conf/shepherd.conf (managed demo workers) on
-# block BASE; prints the milliseconds to the first 200 through it, or fails with the reason in $EDGE_NA
+# start_edge NAME BASE readme|tuned JVM_OPTION...: Shepherd with conf/shepherd.conf (managed demo
+# workers, see edge_props) on block BASE; sets EDGE_MS to the milliseconds from launch to the first
+# 200 through it, or fails with the reason in $EDGE_NA
 start_edge() {
-    local name=$1 base=$2 t0 rc=0 ms
-    shift 2
-    edge_props "$base"
+    local name=$1 base=$2 mode=$3 t0 rc=0 ms
+    shift 3
+    edge_props "$base" "$mode"
     t0=$(python3 -c 'import time; print(time.time_ns())')
     start "$name" java "$@" "${EDGE_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/shepherd.conf"
     ms=$(python3 "$HERE/benchtool.py" first200 "$base" "$(pid_of "$name")" "$t0" "$STARTUP_TIMEOUT") || rc=$?
@@ -134,4 +135,15 @@ start_edge() {
     log "$name: n/a ($EDGE_NA)"
     stop "$name"
     return 1
+}
+
+# restart_workers NAME BASE: a rolling restart of each of the edge's two workers through its admin
+# API, one after the other; appends to RESTART_MS each replacement's spawn to UP as the edge logs it
+restart_workers() {
+    local name=$1 base=$2 id ms
+    for id in 0 1; do
+        ms=$(python3 "$HERE/benchtool.py" restart $((base + 1)) "$id" "$TMP/$name.log" 30) ||
+            die "$name: the restart of worker $id failed"
+        RESTART_MS+=("$ms")
+    done
 }

@@ -133,6 +133,7 @@ def main_table(rows, facts):
     lines.append(["idle connection (%s), KB each" % ("%s held" % held if held != "0" else "skipped"),
                   "", fmt(h_kb, "kb"), "", fmt(s_kb, "kb"), "", fmt_ratio(ratio(s_kb, h_kb)), "", "", ""])
     lines.append(["edge start-up to first 200 (2 demo workers), ms", "", "", "", "", facts.get("startup", "n/a"), "", "", "", ""])
+    lines.append(["demo worker spawn to UP (rolling restart), ms", "", "", "", "", facts.get("restart", "n/a"), "", "", "", ""])
     print_grid("Shepherd vs HAProxy over two nginx backends (medians of %s s runs; MB = 2^20 bytes)" % facts["duration"],
                ["", "direct", "HAProxy", "HAProxy+splice", "Shepherd", "Shepherd defaults", "S/HAProxy", "S/splice",
                 "defaults/S", "rounds"], lines)
@@ -145,6 +146,8 @@ def main_table(rows, facts):
               % (facts["idle.haproxy.base_rss"], facts["idle.shepherd.base_rss"], facts["idle.shepherd.base_heap"]))
     if "startup.runs" in facts:
         print("  start-up runs (ms): %s" % facts["startup.runs"])
+    if "restart.runs" in facts:
+        print("  spawn to UP of each replacement, workers 0 and 1 after each start-up (ms): %s" % facts["restart.runs"])
     print()
     return t, medians, s_kb
 
@@ -200,6 +203,7 @@ def goals(table, medians, s_kb, facts):
         ("defaults: keep-alive req/s vs tuned", ">= 0.95x", ratio(ka["defaults"], ka["shepherd"]), 0.95, True, "ka"),
         ("defaults: new connections/s vs tuned", ">= 0.95x", ratio(close["defaults"], close["shepherd"]), 0.95, True, "close"),
         ("start-up to the first 200, 2 demo workers", "< 700 ms", number(facts.get("startup")), 700, False, None),
+        ("demo worker spawn to UP", "< 500 ms", number(facts.get("restart")), 500, False, None),
     ]
     lines = []
     for name, target, value, limit, higher, scenario in checks:

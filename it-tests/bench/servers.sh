@@ -79,7 +79,11 @@ check_shepherd() {
     }
 }
 
-# edge_props BASE: conf/shepherd.conf with two managed demo workers, on the ports of block BASE
+# edge_props BASE [tuned]: conf/shepherd.conf with two managed demo workers, on the ports of block
+# BASE. Without "tuned", the workers and event loops are the config's own, as the README's command
+# runs them (the demo command, with the demo worker's class data sharing archive); with it, one
+# event loop and the workers run as `java WORKER_JVM -cp JAR DemoWorker`, as the e2e table's
+# workers behind HAProxy are.
 edge_props() {
     local base=$1
     EDGE_PROPS=(
@@ -88,9 +92,9 @@ edge_props() {
         -Dshepherd.admin.port=$((base + 1))
         -Dshepherd.workers.first-port=$((base + 2))
         -Dshepherd.workers.count=2
-        -Dshepherd.event-loop-threads=1
-        -Dshepherd.workers.command.0=java
     )
+    [[ ${2:-} == tuned ]] || return 0
+    EDGE_PROPS+=(-Dshepherd.event-loop-threads=1 -Dshepherd.workers.command.0=java)
     local i=1 arg
     for arg in "${WORKER_JVM[@]}" -cp "$JAR" "$DEMO"; do
         EDGE_PROPS+=("-Dshepherd.workers.command.$((i++))=$arg")
