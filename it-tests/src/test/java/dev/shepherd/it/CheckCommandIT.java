@@ -70,6 +70,24 @@ class CheckCommandIT {
     }
 
     @Test
+    void aTransportThatDoesNotLoadHereIsFoundAsRunWouldFindIt() throws Exception {
+        Path file = dir.resolve("epoll.conf");
+        Files.writeString(file, "shepherd {\n  transport = \"epoll\"\n  listen { host = \"127.0.0.1\", port = "
+                + FreePort.reserve() + " }\n  admin.port = " + FreePort.reserve() + "\n  backends = [\"127.0.0.1:9\"]\n}\n");
+        List<String> noNative = List.of("-Dio.netty.transport.noNative=true");
+        String why = "epoll does not load here: Native transport was explicit disabled with -Dio.netty.transport.noNative=true"
+                + " (transport = auto picks one that does)";
+        try (JavaProcess check = JavaProcess.shepherd(noNative, "check", "-c", file.toString())) {
+            assertThat(check.awaitExit(EXIT)).as(String.join("\n", check.lines())).isEqualTo(1);
+            assertThat(check.lines()).contains(file + ": valid settings, but the edge would not start", "error: transport: " + why);
+        }
+        try (JavaProcess run = JavaProcess.shepherd(noNative, "run", "-c", file.toString())) {
+            assertThat(run.awaitExit(EXIT)).as(String.join("\n", run.lines())).isEqualTo(1);
+            assertThat(run.lines()).contains("shepherd: transport = " + why);
+        }
+    }
+
+    @Test
     void aBadValueFromAConfigForceVariableNamesTheVariable() throws Exception {
         try (JavaProcess check = JavaProcess.shepherd(Map.of("CONFIG_FORCE_shepherd_listen_port", "70000"), List.of(),
                 "check", "-c", "conf/sidecar.conf")) {

@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code shepherd check -c FILE}: validates the settings without starting anything. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validate the settings and what would fail at start (ports taken, a worker program missing, a"
-                + " backend name that does not resolve), without starting anything. Exit 0: the edge would start;"
+        description = "Validate the settings and what would fail at start (ports taken, a transport that does not load, a"
+                + " worker program missing, a backend name that does not resolve), without starting anything. Exit 0: the edge would start;"
                 + " 1: it would not (each reason printed); 2: the settings are invalid (the error printed).")
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand

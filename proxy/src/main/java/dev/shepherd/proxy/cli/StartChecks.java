@@ -17,8 +17,8 @@ import java.util.List;
 
 /**
  * What {@code shepherd check} finds beyond syntax and ranges, without starting anything: errors
- * (what would fail at start: a port taken, a program missing, a backend name that does not
- * resolve) and warnings (what runs, but not as a user likely wants).
+ * (what would fail at start: a port taken, a transport that does not load, a program missing, a
+ * backend name that does not resolve) and warnings (what runs, but not as a user likely wants).
  */
 record StartChecks(List<String> errors, List<String> warnings) {
 
@@ -27,6 +27,9 @@ record StartChecks(List<String> errors, List<String> warnings) {
         List<String> warnings = new ArrayList<>();
         portTaken("listen.port", settings.listen()).ifPresent(errors::add);
         portTaken("admin.port", settings.admin().listen()).ifPresent(errors::add);
+        if (settings.transport() != null && settings.transport().settingError() != null) {
+            errors.add("transport: " + settings.transport().settingError());
+        }
         errors.addAll(WorkerPreflight.problems(settings.workers()));
         for (Endpoint backend : settings.backends()) {
             try {

@@ -54,8 +54,7 @@ public final class FrontendServer implements AutoCloseable {
     private static Transport chosen(Transport wanted) {
         if (wanted != null) {
             if (!wanted.isAvailable()) {
-                throw new IllegalStateException("transport = " + wanted.configName() + " does not load here: "
-                        + wanted.unavailabilityCause() + " (transport = auto picks one that does)");
+                throw new IllegalStateException("transport = " + wanted.settingError());
             }
             return wanted;
         }

@@ -134,6 +134,15 @@ public enum Transport {
         return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
+    /**
+     * Why a setting that names this transport would fail here, in one line without the key (for the
+     * start and for {@code shepherd check}); {@code null} when it loads.
+     */
+    public String settingError() {
+        return isAvailable() ? null
+                : configName() + " does not load here: " + unavailabilityCause() + " (transport = auto picks one that does)";
+    }
+
     public EventLoopGroup newGroup(int threads, String threadPrefix) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix, true), ioHandler.get());
     }
