@@ -49,7 +49,7 @@ run_wrk() {
         s = v["duration_us"] / 1e6; bad = v["connect"] + v["read"] + v["write"] + v["timeout"] + v["status"]
         printf "%s: %.0f req/s, %.1f MB/s, p50 %.3f ms, p99 %.3f ms, errors %d", what, v["requests"] / s,
             v["bytes"] / 1048576 / s, v["p50_us"] / 1000, v["p99_us"] / 1000, bad }' <<<"$line"), other ${other}%"
-    if [[ $target == shepherd || $target == defaults ]] && ! awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "=")
+    if [[ $target == shepherd || $target == defaults || $target == uring ]] && ! awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "=")
             if (kv[1] ~ /^(connect|read|write|timeout|status)$/ && kv[2] > 0) exit 1 } }' <<<"$line"; then
         log "FAIL: errors through Shepherd ($section $scenario, status = responses with status > 399); wrk output:"
         grep -v '^BENCH ' "$out" >&2

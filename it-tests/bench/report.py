@@ -169,6 +169,31 @@ def cpu_table(table):
                ["", "HAProxy user", "kernel", "+splice user", "kernel", "Shepherd user", "kernel", "S/HAProxy", "S/splice"], lines)
 
 
+def uring_table(table, facts):
+    """The tuned Shepherd on io_uring beside the same on epoll (what auto takes), in the same rounds."""
+    if "uring" not in facts:
+        return None
+    if facts["uring"] != "ok":
+        print("Shepherd on io_uring: %s\n" % facts["uring"])
+        return None
+    lines, medians = [], {}
+    for scenario, metric, unit in [("ka", "rps", "req/s"), ("ka", "p99", "p99 ms"), ("close", "rps", "conn/s"),
+                                   ("close", "p99", "p99 ms"), ("1m", "mbps", "MB/s"), ("100m", "mbps", "MB/s")]:
+        if not table.rounds(scenario)[0]:
+            continue
+        m = {target: table.median(scenario, target, metric) for target in ("haproxy", "splice", "shepherd", "uring")}
+        medians[(scenario, metric)] = m
+        cpu = [table.median(scenario, "uring", "cpu_" + part) for part in ("user", "sys")] if metric != "p99" else [None, None]
+        lines.append(["%s, %s" % (SCENARIOS[scenario][0], unit)] + [fmt(m[x], metric) for x in ("haproxy", "splice", "shepherd", "uring")]
+                     + [fmt_ratio(ratio(m["uring"], m["haproxy"])), fmt_ratio(ratio(m["uring"], m["splice"])),
+                        fmt_ratio(ratio(m["uring"], m["shepherd"]))]
+                     + ["" if v is None else fmt_us(v) for v in cpu] + [table.rounds_label(scenario)])
+    print_grid("Shepherd on io_uring (tuned, transport = io_uring), same rounds; CPU us per request (per response for MiB)",
+               ["", "HAProxy", "HAProxy+splice", "Shepherd epoll", "Shepherd io_uring", "U/HAProxy", "U/splice", "U/epoll",
+                "U user", "U kernel", "rounds"], lines)
+    return medians
+
+
 def fmt_us(value):
     return "n/a" if value is None else "%.2f" % value if value < 10 else "%.1f" % value
 
@@ -191,7 +216,7 @@ def e2e_table(rows, facts):
         print("  Shepherd (managed): %s\n" % facts["e2e.shepherd"])
 
 
-def goals(table, medians, s_kb, facts):
+def goals(table, medians, s_kb, facts, uring):
     ka, close, one_mib = medians[("ka", "rps")], medians[("close", "rps")], medians[("1m", "mbps")]
     p99 = medians[("ka", "p99")]
     checks = [  # name, goal, Shepherd's figure, limit, higher is better, scenario
@@ -205,6 +230,14 @@ def goals(table, medians, s_kb, facts):
         ("start-up to the first 200, 2 demo workers", "< 700 ms", number(facts.get("startup")), 700, False, None),
         ("demo worker spawn to UP", "< 500 ms", number(facts.get("restart")), 500, False, None),
     ]
+    if uring:
+        u = {key: m.get("uring") for key, m in uring.items()}
+        checks += [
+            ("io_uring: keep-alive req/s vs HAProxy", ">= 1.10x", ratio(u.get(("ka", "rps")), ka["haproxy"]), 1.10, True, "ka"),
+            ("io_uring: new connections/s vs HAProxy", ">= 1.00x", ratio(u.get(("close", "rps")), close["haproxy"]), 1.00, True, "close"),
+            ("io_uring: 1 MiB MB/s vs HAProxy with splice", ">= 1.00x", ratio(u.get(("1m", "mbps")), one_mib["splice"]), 1.00, True, "1m"),
+            ("io_uring: keep-alive p99 vs HAProxy", "<= 1.00x", ratio(u.get(("ka", "p99")), p99["haproxy"]), 1.00, False, "ka"),
+        ]
     lines = []
     for name, target, value, limit, higher, scenario in checks:
         rounds = table.rounds_label(scenario) if scenario else ""
@@ -248,16 +281,17 @@ def main(argv):
     facts = load_facts(argv[2])
     rows = load_rows(argv[1], float(facts.get("clk_tck", 100)))
     print("Shepherd benchmark, %s" % facts.get("date", ""))
-    for key in ("machine", "haproxy", "nginx", "wrk", "java", "shepherd", "shepherd_jvm", "defaults_jvm", "load", "busy"):
+    for key in ("machine", "haproxy", "nginx", "wrk", "java", "shepherd", "shepherd_jvm", "defaults_jvm", "uring_settings", "load", "busy"):
         if key in facts:
             print("  %-13s %s" % (key, facts[key]))
     print()
     detail(rows)
     table, medians, s_kb = main_table(rows, facts)
     cpu_table(table)
+    uring = uring_table(table, facts)
     e2e_table(rows, facts)
-    goals(table, medians, s_kb, facts)
-    warned = [r for r in rows if r["bad"] and r["target"] not in ("shepherd", "defaults")]
+    goals(table, medians, s_kb, facts, uring)
+    warned = [r for r in rows if r["bad"] and r["target"] not in ("shepherd", "defaults", "uring")]
     for r in warned:
         print("warning: %s %s %s round %d: %d errors (not Shepherd: not a failure)"
               % (r["section"], r["scenario"], r["target"], r["round"], r["bad"]))

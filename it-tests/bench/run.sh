@@ -28,6 +28,7 @@ IDLE_CONNS=${BENCH_IDLE_CONNS:-5000}        # idle connections held through each
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-3}       # edge start-ups timed (0: skip)
 STARTUP_TIMEOUT=${BENCH_STARTUP_TIMEOUT:-60}  # seconds until the first 200, each
 E2E=${BENCH_E2E:-1}                         # 0: skip the end-to-end table with demo workers
+IO_URING=${BENCH_IO_URING:-1}               # 0: skip the tuned Shepherd on io_uring (run where it loads)
 KEEP_TMP=${BENCH_KEEP_TMP:-0}               # 1: keep the temp dir (configs, logs, wrk outputs)
 # Shepherd's JVM: a fixed heap, so the figures do not depend on the machine's RAM; big enough for
 # IDLE_CONNS pairs (about 2.9 KB of live heap each) with room for the young generation; pre-touched,
@@ -135,13 +136,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Free loopback ports below the ephemeral range, so that the many short-lived client connections
-# never collide with them: 11 single ones, then one block of 6 per Shepherd edge with managed
+# never collide with them: 13 single ones, then one block of 6 per Shepherd edge with managed
 # workers (listen, admin, workers from first-port on, with spares).
 EDGES=$((STARTUP_RUNS + 1))
-read -r -a PORTS < <(python3 "$HERE/benchtool.py" ports 11 "$EDGES" 6)
+read -r -a PORTS < <(python3 "$HERE/benchtool.py" ports 13 "$EDGES" 6)
 read -r PORT_NGINX_A PORT_NGINX_B PORT_HAPROXY PORT_SPLICE PORT_SHEPHERD PORT_ADMIN \
-    PORT_WORKER_A PORT_WORKER_B PORT_HAPROXY_E2E PORT_DEFAULTS PORT_ADMIN_DEFAULTS <<<"${PORTS[*]:0:11}"
-EDGE_BLOCKS=("${PORTS[@]:11}")
+    PORT_WORKER_A PORT_WORKER_B PORT_HAPROXY_E2E PORT_DEFAULTS PORT_ADMIN_DEFAULTS PORT_URING PORT_ADMIN_URING <<<"${PORTS[*]:0:13}"
+EDGE_BLOCKS=("${PORTS[@]:13}")
 
 FACTS=$TMP/facts.txt
 ROWS=$TMP/rows.txt
@@ -162,14 +163,16 @@ sidecar_props() {
 }
 mapfile -t SIDECAR_PROPS < <(sidecar_props "$PORT_SHEPHERD" "$PORT_ADMIN" -Dshepherd.event-loop-threads=1)
 mapfile -t DEFAULTS_PROPS < <(sidecar_props "$PORT_DEFAULTS" "$PORT_ADMIN_DEFAULTS")
+mapfile -t URING_PROPS < <(sidecar_props "$PORT_URING" "$PORT_ADMIN_URING" -Dshepherd.event-loop-threads=1 -Dshepherd.transport=io_uring)
 
 # Where each target of each table listens, and which process serves it.
 declare -A PORT_OF=(
     [main/direct]=$PORT_NGINX_A [main/haproxy]=$PORT_HAPROXY [main/splice]=$PORT_SPLICE
-    [main/shepherd]=$PORT_SHEPHERD [main/defaults]=$PORT_DEFAULTS [e2e/direct]=$PORT_WORKER_A [e2e/haproxy]=$PORT_HAPROXY_E2E
+    [main/shepherd]=$PORT_SHEPHERD [main/defaults]=$PORT_DEFAULTS [main/uring]=$PORT_URING [e2e/direct]=$PORT_WORKER_A [e2e/haproxy]=$PORT_HAPROXY_E2E
 )
 declare -A PROC_OF=(
     [main/direct]=nginx-a [main/haproxy]=haproxy [main/splice]=haproxy-splice [main/shepherd]=shepherd [main/defaults]=shepherd-defaults
+    [main/uring]=shepherd-uring
     [e2e/direct]=worker-a [e2e/haproxy]=haproxy-e2e [e2e/shepherd]=shepherd-e2e
 )
 declare -A CONNS_OF=([ka]=$KA_CONNS [close]=$CLOSE_CONNS [1m]=$MIB_CONNS [100m]=$BIG_CONNS)
@@ -211,19 +214,36 @@ start haproxy haproxy -db -f "$TMP/haproxy.cfg"
 start haproxy-splice haproxy -db -f "$TMP/haproxy-splice.cfg"
 start shepherd java "${SHEPHERD_JVM[@]}" "${SIDECAR_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/sidecar.conf"
 start shepherd-defaults java "${DEFAULT_JVM[@]}" "${DEFAULTS_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/sidecar.conf"
+EDGES_UP=(shepherd:"$PORT_SHEPHERD" shepherd-defaults:"$PORT_DEFAULTS")
+# The tuned Shepherd on io_uring, where it loads (`shepherd check` says whether it does).
+if ((IO_URING)); then
+    if java "${URING_PROPS[@]}" -jar "$JAR" check -c "$ROOT/conf/sidecar.conf" >"$TMP/shepherd-uring-check.txt" 2>&1; then
+        start shepherd-uring java "${SHEPHERD_JVM[@]}" "${URING_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/sidecar.conf"
+        EDGES_UP+=(shepherd-uring:"$PORT_URING")
+        fact uring ok
+        fact uring_settings "${SHEPHERD_JVM[*]}, event-loop-threads 1, transport io_uring"
+    elif grep -q '^error: transport: ' "$TMP/shepherd-uring-check.txt"; then
+        fact uring "n/a ($(sed -n 's/^error: transport: //p' "$TMP/shepherd-uring-check.txt" | cut -c1-120))"
+    else
+        cat "$TMP/shepherd-uring-check.txt" >&2
+        die "shepherd check failed for the io_uring edge"
+    fi
+else
+    fact uring "skipped (BENCH_IO_URING=0)"
+fi
 wait_port nginx-a "$PORT_NGINX_A"
 wait_port nginx-b "$PORT_NGINX_B"
 wait_port haproxy "$PORT_HAPROXY"
 wait_port haproxy-splice "$PORT_SPLICE"
-wait_port shepherd "$PORT_SHEPHERD"
-wait_port shepherd-defaults "$PORT_DEFAULTS"
 # Shepherd admits a backend once `rise` health checks pass: wait for its first 200, not just its port.
-for edge in shepherd:"$PORT_SHEPHERD" shepherd-defaults:"$PORT_DEFAULTS"; do
+for edge in "${EDGES_UP[@]}"; do
+    wait_port "${edge%%:*}" "${edge#*:}"
     python3 "$HERE/benchtool.py" first200 "${edge#*:}" "$(pid_of "${edge%%:*}")" "$(python3 -c 'import time; print(time.time_ns())')" 30 \
         >/dev/null || die "${edge%%:*} answered no 200 within 30 s of listening"
 done
 
 MAIN_TARGETS=(direct haproxy splice shepherd defaults)
+if [[ " ${EDGES_UP[*]} " == *" shepherd-uring:"* ]]; then MAIN_TARGETS+=(uring); fi
 wants() { [[ " ${SCENARIOS[*]} " == *" $1 "* ]]; }
 for t in "${MAIN_TARGETS[@]}"; do run_wrk main ka "$t" 0 "$WARMUP"; done
 for sc in close 1m; do
@@ -240,7 +260,7 @@ if ((IDLE_CONNS > 0)); then
     idle_test haproxy
     idle_test shepherd
 fi
-for p in nginx-a nginx-b haproxy haproxy-splice shepherd shepherd-defaults; do stop "$p"; done
+for p in nginx-a nginx-b haproxy haproxy-splice shepherd shepherd-defaults shepherd-uring; do stop "$p"; done
 
 # Edge start-up as the README runs it: from exec of the JVM to the first 200 through it, with its
 # two demo workers; then a rolling restart of each worker: its replacement's spawn to UP.
