@@ -55,8 +55,8 @@ public enum Transport {
 
     /**
      * Auto's order of preference. io_uring is the fastest by measurement (it-tests/bench/RESULTS.md,
-     * the A/B runs of 2026-12-01, Netty 4.2.18: keep-alive 1.13x HAProxy's rate, new connections
-     * 1.15x, where epoll made 0.92x and 0.65x), but auto takes epoll first for what Netty 4.2.18's
+     * the full run of 2026-12-01 22:44, Netty 4.2.18: keep-alive 1.18x HAProxy's rate, new
+     * connections 1.03x, where epoll made 0.98x and 0.64x), but auto takes epoll first for what Netty 4.2.18's
      * io_uring server channel does with 0.0.0.0: see {@link #WHY_AUTO_PASSES_OVER_IO_URING}.
      * {@code transport = io_uring} chooses the speed.
      */
