@@ -217,13 +217,13 @@ start shepherd-defaults java "${DEFAULT_JVM[@]}" "${DEFAULTS_PROPS[@]}" -jar "$J
 EDGES_UP=(shepherd:"$PORT_SHEPHERD" shepherd-defaults:"$PORT_DEFAULTS")
 # The tuned Shepherd on io_uring, where it loads (`shepherd check` says whether it does).
 if ((IO_URING)); then
-    if java "${URING_PROPS[@]}" -jar "$JAR" check -c "$ROOT/conf/sidecar.conf" >"$TMP/shepherd-uring-check.txt" 2>&1; then
+    if java "${SHEPHERD_JVM[@]}" "${URING_PROPS[@]}" -jar "$JAR" check -c "$ROOT/conf/sidecar.conf" >"$TMP/shepherd-uring-check.txt" 2>&1; then
         start shepherd-uring java "${SHEPHERD_JVM[@]}" "${URING_PROPS[@]}" -jar "$JAR" -c "$ROOT/conf/sidecar.conf"
         EDGES_UP+=(shepherd-uring:"$PORT_URING")
         fact uring ok
         fact uring_settings "${SHEPHERD_JVM[*]}, event-loop-threads 1, transport io_uring"
     elif grep -q '^error: transport: ' "$TMP/shepherd-uring-check.txt"; then
-        fact uring "n/a ($(sed -n 's/^error: transport: //p' "$TMP/shepherd-uring-check.txt" | cut -c1-120))"
+        fact uring "n/a ($(sed -n 's/^error: transport: \(.*\) (transport = auto.*$/\1/p' "$TMP/shepherd-uring-check.txt"))"
     else
         cat "$TMP/shepherd-uring-check.txt" >&2
         die "shepherd check failed for the io_uring edge"
