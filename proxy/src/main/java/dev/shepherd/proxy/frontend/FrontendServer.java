@@ -158,6 +158,10 @@ public final class FrontendServer implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel listener) {
+                ChannelHandler accepted = transport.acceptedChannels();
+                if (accepted != null) {
+                    listener.pipeline().addLast(accepted);
+                }
                 listener.pipeline().addLast(perSource, limiter);
             }
         };

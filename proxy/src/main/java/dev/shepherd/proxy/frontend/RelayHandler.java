@@ -208,10 +208,10 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
 
     /**
      * Asks {@code channel} for its next read, unless its input is shut: after the FIN there is
-     * nothing left to read, and Netty 4.2.18's epoll transport fails such a read. Once a channel's
-     * interest set is empty its fd leaves the epoll set (EPOLL_CTL_DEL) but its registration stays
-     * "added", so the next read's EPOLL_CTL_MOD fails with ENOENT and the pair is closed with the
-     * reply undelivered.
+     * nothing left to read, and on epoll (level-triggered in Netty 4.2) a read would ask for EPOLLIN
+     * on a socket that reads as ended at every wake-up. (Before {@link EpollInterest}, such a read
+     * also failed: Netty 4.2.18 had taken the channel out of its epoll set, and the pair was closed
+     * with the reply undelivered.)
      */
     static void readMore(Channel channel) {
         if (!(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {

@@ -1,6 +1,7 @@
 package dev.shepherd.proxy.frontend;
 
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -44,7 +45,8 @@ import java.util.function.Supplier;
 public enum Transport {
     EPOLL(EpollIoHandler::newFactory,
             family -> family == null ? new EpollServerSocketChannel() : new EpollServerSocketChannel(family),
-            family -> family == null ? new EpollSocketChannel() : new EpollSocketChannel(family), EpollDatagramChannel.class),
+            family -> EpollInterest.neverEmpty(family == null ? new EpollSocketChannel() : new EpollSocketChannel(family)),
+            EpollDatagramChannel.class),
     // Netty 4.2's io_uring server channel takes no address family.
     IO_URING(IoUringIoHandler::newFactory, family -> new IoUringServerSocketChannel(), family -> new IoUringSocketChannel(),
             IoUringDatagramChannel.class),
@@ -165,6 +167,14 @@ public enum Transport {
     public boolean widensIpv4Wildcard(String host) {
         InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
         return this == IO_URING && address instanceof Inet4Address && address.isAnyLocalAddress() && Socket.isIPv6Preferred();
+    }
+
+    /**
+     * What the listening channel's pipeline needs before Netty's acceptor registers each accepted
+     * client: on epoll, {@link EpollInterest#ACCEPTED}; {@code null} on the others.
+     */
+    ChannelHandler acceptedChannels() {
+        return this == EPOLL ? EpollInterest.ACCEPTED : null;
     }
 
     /**

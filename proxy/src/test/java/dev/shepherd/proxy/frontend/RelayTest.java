@@ -56,6 +56,34 @@ class RelayTest {
         }
     }
 
+    /**
+     * The answer starts only after the client's FIN has been passed on, so the client's channel has
+     * nothing to write when its input is shut; then the answer outgrows the socket buffers while the
+     * client waits, so the edge must wait to write. Netty 4.2.18's epoll transport took that
+     * channel out of its epoll set once it had nothing to wait for, and the wait to write then
+     * failed (epoll_ctl MOD: ENOENT): the answer was cut short with a FIN (see EpollInterest).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.shepherd.proxy.frontend.Transport#available")
+    void aLargeAnswerAfterTheClientsHalfCloseArrivesWholeAtASlowClient(Transport transport) throws Exception {
+        byte[] answer = new byte[32 * MIB];
+        new Random(32).nextBytes(answer);
+        try (TestServer server = TestServer.start("late answer", socket -> {
+                    socket.getInputStream().readAllBytes();
+                    socket.getOutputStream().write(answer);
+                    socket.shutdownOutput();
+                });
+                RunningProxy proxy = RunningProxy.inFrontOf(transport, "", server);
+                Socket client = proxy.connect()) {
+            client.getOutputStream().write("GET".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            Thread.sleep(300); // the answer fills the buffers on the way while the client does not read
+            byte[] got = client.getInputStream().readAllBytes();
+            assertThat(got.length).isEqualTo(answer.length);
+            assertThat(java.util.Arrays.equals(got, answer)).as("the answer, byte for byte").isTrue();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.shepherd.proxy.frontend.Transport#available")
     void sixtyFourMebibytesOfRandomDataGoThroughAndBackIntact(Transport transport) throws Exception {

@@ -1,0 +1,64 @@
+package dev.shepherd.proxy.frontend;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.Native;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+
+/**
+ * Keeps EPOLLERR in each epoll socket channel's interest set, so the set is never empty. Netty
+ * 4.2.18's epoll transport removes a channel from its epoll set (EPOLL_CTL_DEL) once the channel
+ * waits for nothing, which happens to a channel whose input has been shut (a client's FIN: reads
+ * and EPOLLRDHUP off) while it has nothing to write; it still counts the channel as added, so the
+ * next wait to write (EPOLLOUT, when a peer sends faster than this client reads) is an EPOLL_CTL_MOD
+ * that fails with ENOENT, and Netty shuts the channel's output: the client got its answer cut short
+ * with a FIN (4 MB of 32 MiB, RelayTest). EPOLLERR is reported whether asked for or not, so asking
+ * for it changes no event, and it is what Netty's own listening channels start with. Set before the
+ * channel is registered, it costs no system call.
+ */
+final class EpollInterest {
+    /** {@code AbstractEpollChannel.setFlag(int)}, package-private in Netty 4.2.18, as {@code (Channel, int) -> void}. */
+    private static final MethodHandle SET_FLAG = setFlag();
+
+    /** Adds EPOLLERR to the accepted clients' interest sets before they are registered (on the listener's pipeline). */
+    static final ChannelHandler ACCEPTED = new Accepted();
+
+    private EpollInterest() {}
+
+    /** {@code channel}, an epoll socket channel not yet registered, with EPOLLERR in its interest set. */
+    static <C extends Channel> C neverEmpty(C channel) {
+        try {
+            SET_FLAG.invokeExact((Channel) channel, Native.EPOLLERR);
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot add EPOLLERR to " + channel + "'s epoll interest set", e);
+        }
+        return channel;
+    }
+
+    private static MethodHandle setFlag() {
+        try {
+            Method setFlag = Class.forName("io.netty.channel.epoll.AbstractEpollChannel").getDeclaredMethod("setFlag", int.class);
+            setFlag.setAccessible(true);
+            return MethodHandles.lookup().unreflect(setFlag).asType(MethodType.methodType(void.class, Channel.class, int.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError("Netty's epoll transport has no AbstractEpollChannel.setFlag(int), which"
+                    + " Shepherd calls to work around Netty 4.2.18's epoll interest set (see EpollInterest): " + e);
+        }
+    }
+
+    @ChannelHandler.Sharable
+    private static final class Accepted extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Channel child) {
+                neverEmpty(child);
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}
