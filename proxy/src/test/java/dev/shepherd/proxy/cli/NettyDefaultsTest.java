@@ -3,31 +3,25 @@ package dev.shepherd.proxy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Properties;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class NettyDefaultsTest {
 
-    @Test
-    void leakDetectionIsOffUnlessTheCommandLineAsksForIt() {
+    @ParameterizedTest(name = "{0} is {1} unless the command line says {2}")
+    @CsvSource({
+        "io.netty.leakDetection.level, disabled, paranoid",
+        "io.netty.allocator.type, pooled, adaptive",
+        "io.netty.jfr.enabled, false, true",
+    })
+    void eachNettyDefaultHoldsUnlessTheCommandLineSetsIt(String key, String byDefault, String asked) {
         Properties none = new Properties();
         NettyDefaults.applyTo(none);
-        assertThat(none.getProperty("io.netty.leakDetection.level")).isEqualTo("disabled");
+        assertThat(none.getProperty(key)).isEqualTo(byDefault);
 
-        Properties asked = new Properties();
-        asked.setProperty("io.netty.leakDetection.level", "paranoid");
-        NettyDefaults.applyTo(asked);
-        assertThat(asked.getProperty("io.netty.leakDetection.level")).isEqualTo("paranoid");
-    }
-
-    @Test
-    void thePooledAllocatorUnlessTheCommandLineChoosesAnother() {
-        Properties none = new Properties();
-        NettyDefaults.applyTo(none);
-        assertThat(none.getProperty("io.netty.allocator.type")).isEqualTo("pooled");
-
-        Properties asked = new Properties();
-        asked.setProperty("io.netty.allocator.type", "adaptive");
-        NettyDefaults.applyTo(asked);
-        assertThat(asked.getProperty("io.netty.allocator.type")).isEqualTo("adaptive");
+        Properties given = new Properties();
+        given.setProperty(key, asked);
+        NettyDefaults.applyTo(given);
+        assertThat(given.getProperty(key)).isEqualTo(asked);
     }
 }
