@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -48,9 +50,9 @@ class RelayTest {
             assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("bye");
             client.getOutputStream().write("still here".getBytes(StandardCharsets.US_ASCII));
             client.shutdownOutput();
-            assertThat(RunningProxy.eventually(java.time.Duration.ofSeconds(5), () -> heard.get() != null)).isTrue();
+            assertThat(RunningProxy.eventually(Duration.ofSeconds(5), () -> heard.get() != null)).isTrue();
             assertThat(heard.get()).isEqualTo("still here");
-            assertThat(RunningProxy.eventually(java.time.Duration.ofSeconds(5), () -> proxy.server.activeConnections() == 0))
+            assertThat(RunningProxy.eventually(Duration.ofSeconds(5), () -> proxy.server.activeConnections() == 0))
                     .as("both FINs passed on: the pair is closed while the client's socket is still open")
                     .isTrue();
         }
@@ -80,7 +82,35 @@ class RelayTest {
             Thread.sleep(300); // the answer fills the buffers on the way while the client does not read
             byte[] got = client.getInputStream().readAllBytes();
             assertThat(got.length).isEqualTo(answer.length);
-            assertThat(java.util.Arrays.equals(got, answer)).as("the answer, byte for byte").isTrue();
+            assertThat(Arrays.equals(got, answer)).as("the answer, byte for byte").isTrue();
+        }
+    }
+
+    /** The same the other way: the endpoint half-closes first, then takes a large upload slowly. */
+    @ParameterizedTest
+    @MethodSource("dev.shepherd.proxy.frontend.Transport#available")
+    void aLargeUploadAfterTheEndpointsHalfCloseArrivesWholeAtASlowEndpoint(Transport transport) throws Exception {
+        byte[] upload = new byte[32 * MIB];
+        new Random(23).nextBytes(upload);
+        AtomicReference<byte[]> received = new AtomicReference<>();
+        try (TestServer server = TestServer.start("slow reader", socket -> {
+                    socket.getOutputStream().write("send".getBytes(StandardCharsets.US_ASCII));
+                    socket.shutdownOutput();
+                    try {
+                        Thread.sleep(300); // the upload fills the buffers on the way while the endpoint does not read
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    received.set(socket.getInputStream().readAllBytes());
+                });
+                RunningProxy proxy = RunningProxy.inFrontOf(transport, "", server);
+                Socket client = proxy.connect()) {
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("send");
+            client.getOutputStream().write(upload);
+            client.shutdownOutput();
+            assertThat(RunningProxy.eventually(Duration.ofSeconds(10), () -> received.get() != null)).isTrue();
+            assertThat(received.get().length).isEqualTo(upload.length);
+            assertThat(Arrays.equals(received.get(), upload)).as("the upload, byte for byte").isTrue();
         }
     }
 
