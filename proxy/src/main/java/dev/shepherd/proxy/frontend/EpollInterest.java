@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.Native;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -11,18 +12,26 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 
 /**
- * Keeps EPOLLERR in each epoll socket channel's interest set, so the set is never empty. Netty
- * 4.2.18's epoll transport removes a channel from its epoll set (EPOLL_CTL_DEL) once the channel
- * waits for nothing, which happens to a channel whose input has been shut (a client's FIN: reads
- * and EPOLLRDHUP off) while it has nothing to write; it still counts the channel as added, so the
- * next wait to write (EPOLLOUT, when a peer sends faster than this client reads) is an EPOLL_CTL_MOD
- * that fails with ENOENT, and Netty shuts the channel's output: the client got its answer cut short
- * with a FIN (4 MB of 32 MiB, RelayTest). EPOLLERR is reported whether asked for or not, so asking
- * for it changes no event, and it is what Netty's own listening channels start with. Set before the
- * channel is registered, it costs no system call.
+ * Keeps each epoll socket channel's interest set from becoming empty. Netty 4.2.18's epoll
+ * transport removes a channel from its epoll set (EPOLL_CTL_DEL) once the channel waits for
+ * nothing, which happens to a channel whose input has been shut (a client's FIN: reads and
+ * EPOLLRDHUP off) while it has nothing to write; it still counts the channel as added, so the next
+ * wait to write (EPOLLOUT, when a peer sends faster than this client reads) is an EPOLL_CTL_MOD that
+ * fails with ENOENT, and Netty shuts the channel's output: the client got its answer cut short with
+ * a FIN (4 MB of 32 MiB, RelayTest).
+ * <ul>
+ * <li>{@link #neverEmpty}: EPOLLERR in the set from the start (what Netty's own listening channels
+ * start with), set before the channel is registered, so at no system call.</li>
+ * <li>{@link #inputShut}: EPOLLET once the input is shut. Netty 4.2's epoll is level-triggered, and a
+ * channel that waits only for errors is woken at every epoll_wait once its connection is reset
+ * (EPOLLERR and EPOLLHUP stay reported) while Netty, whose read side has finished, does nothing
+ * with it: a reset half-closed client would spin the event loop. Edge-triggered, the reset wakes it
+ * once. Reads are over by then, and Netty's writes ask for EPOLLOUT only after a write has filled
+ * the socket, whose draining is an edge. One EPOLL_CTL_MOD per shut input.</li>
+ * </ul>
  */
 final class EpollInterest {
-    /** {@code AbstractEpollChannel.setFlag(int)}, package-private in Netty 4.2.18, as {@code (Channel, int) -> void}. */
+    /** {@code AbstractEpollChannel.setFlag(int)}, protected in Netty 4.2.18's package-private class, as {@code (Channel, int) -> void}. */
     private static final MethodHandle SET_FLAG = setFlag();
 
     /** Adds EPOLLERR to the accepted clients' interest sets before they are registered (on the listener's pipeline). */
@@ -38,6 +47,17 @@ final class EpollInterest {
             throw new IllegalStateException("cannot add EPOLLERR to " + channel + "'s epoll interest set", e);
         }
         return channel;
+    }
+
+    /** After {@code channel}'s input is shut (on its event loop): edge-triggered from now on, see above. */
+    static void inputShut(Channel channel) {
+        if (channel instanceof EpollSocketChannel) {
+            try {
+                SET_FLAG.invokeExact(channel, Native.EPOLLET);
+            } catch (Throwable e) {
+                channel.pipeline().fireExceptionCaught(e);
+            }
+        }
     }
 
     private static MethodHandle setFlag() {

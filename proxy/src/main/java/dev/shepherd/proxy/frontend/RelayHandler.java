@@ -144,6 +144,7 @@ abstract class RelayHandler extends ChannelInboundHandlerAdapter implements Chan
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            EpollInterest.inputShut(ctx.channel());
             if (peer == null) {
                 inputShutdownHeld = true;
             } else {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
@@ -13,6 +16,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,6 +116,51 @@ class RelayTest {
             assertThat(received.get().length).isEqualTo(upload.length);
             assertThat(Arrays.equals(received.get(), upload)).as("the upload, byte for byte").isTrue();
         }
+    }
+
+    /**
+     * A client that half-closes and then resets while its answer is still coming: on epoll its
+     * channel then waits for nothing but errors, which a reset raises at every wake-up of a
+     * level-triggered epoll set (see EpollInterest); the event loop must not spin on it.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.shepherd.proxy.frontend.Transport#available")
+    void aHalfClosedClientThatResetsDoesNotSpinTheEventLoop(Transport transport) throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        try (TestServer server = TestServer.start("slow answer", socket -> {
+                    socket.getInputStream().readAllBytes();
+                    try {
+                        answer.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    socket.getOutputStream().write("late".getBytes(StandardCharsets.US_ASCII));
+                });
+                RunningProxy proxy = RunningProxy.inFrontOf(transport, "", server)) {
+            try (Socket client = proxy.connect()) {
+                client.getOutputStream().write("GET".getBytes(StandardCharsets.US_ASCII));
+                client.shutdownOutput();
+                Thread.sleep(300); // the FIN is passed on; the endpoint holds its answer
+                client.setSoLinger(true, 0); // close with a reset
+            }
+            Thread.sleep(200);
+            long before = eventLoopCpuNanos();
+            Thread.sleep(1_000);
+            long used = eventLoopCpuNanos() - before;
+            answer.countDown();
+            assertThat(used / 1_000_000).as("ms of event-loop CPU in the second after the reset").isLessThan(300);
+        }
+    }
+
+    private static long eventLoopCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("shepherd-io")) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     @ParameterizedTest
