@@ -31,9 +31,6 @@ import java.lang.reflect.Method;
  * </ul>
  */
 final class EpollInterest {
-    /** {@code AbstractEpollChannel.setFlag(int)}, protected in Netty 4.2.18's package-private class, as {@code (Channel, int) -> void}. */
-    private static final MethodHandle SET_FLAG = setFlag();
-
     /** Adds EPOLLERR to the accepted clients' interest sets before they are registered (on the listener's pipeline). */
     static final ChannelHandler ACCEPTED = new Accepted();
 
@@ -42,7 +39,7 @@ final class EpollInterest {
     /** {@code channel}, an epoll socket channel not yet registered, with EPOLLERR in its interest set. */
     static <C extends Channel> C neverEmpty(C channel) {
         try {
-            SET_FLAG.invokeExact((Channel) channel, Native.EPOLLERR);
+            Flags.SET_FLAG.invokeExact((Channel) channel, Native.EPOLLERR);
         } catch (Throwable e) {
             throw new IllegalStateException("cannot add EPOLLERR to " + channel + "'s epoll interest set", e);
         }
@@ -53,21 +50,28 @@ final class EpollInterest {
     static void inputShut(Channel channel) {
         if (channel instanceof EpollSocketChannel) {
             try {
-                SET_FLAG.invokeExact(channel, Native.EPOLLET);
+                Flags.SET_FLAG.invokeExact(channel, Native.EPOLLET);
             } catch (Throwable e) {
                 channel.pipeline().fireExceptionCaught(e);
             }
         }
     }
 
-    private static MethodHandle setFlag() {
-        try {
-            Method setFlag = Class.forName("io.netty.channel.epoll.AbstractEpollChannel").getDeclaredMethod("setFlag", int.class);
-            setFlag.setAccessible(true);
-            return MethodHandles.lookup().unreflect(setFlag).asType(MethodType.methodType(void.class, Channel.class, int.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError("Netty's epoll transport has no AbstractEpollChannel.setFlag(int), which"
-                    + " Shepherd calls to work around Netty 4.2.18's epoll interest set (see EpollInterest): " + e);
+    /** Resolved on first use, so other transports never touch epoll's classes. */
+    private static final class Flags {
+        /** {@code AbstractEpollChannel.setFlag(int)}, protected in Netty 4.2.18's package-private class, as {@code (Channel, int) -> void}. */
+        static final MethodHandle SET_FLAG = setFlag();
+
+        private static MethodHandle setFlag() {
+            try {
+                Class<?> channel = Class.forName("io.netty.channel.epoll.AbstractEpollChannel", false, EpollInterest.class.getClassLoader());
+                Method setFlag = channel.getDeclaredMethod("setFlag", int.class);
+                setFlag.setAccessible(true);
+                return MethodHandles.lookup().unreflect(setFlag).asType(MethodType.methodType(void.class, Channel.class, int.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new ExceptionInInitializerError("Netty's epoll transport has no AbstractEpollChannel.setFlag(int), which"
+                        + " Shepherd calls to work around Netty 4.2.18's epoll interest set (see EpollInterest): " + e);
+            }
         }
     }
 
