@@ -244,7 +244,7 @@ def goals(table, medians, s_kb, facts, uring):
         if value is None:
             lines.append([name, target, "n/a", "n/a", rounds])
             continue
-        met = value >= limit if higher else value <= limit
+        met = value >= limit if higher else value < limit if target.startswith("< ") else value <= limit
         shown = "%.2f KB" % value if "KB" in target else "%.0f ms" % value if "ms" in target else "%.2fx" % value
         verdict = "met" if met else "NOT met"
         if scenario and not table.rounds(scenario)[1]:

@@ -267,6 +267,7 @@ for p in nginx-a nginx-b haproxy haproxy-splice shepherd shepherd-defaults sheph
 EDGE_NA=""
 STARTUP_MS=()
 RESTART_MS=()
+RESTART_NA=""
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for ((i = 0; i < STARTUP_RUNS; i++)); do
     SHOW_LOG=edge-startup-$i
@@ -275,14 +276,18 @@ for ((i = 0; i < STARTUP_RUNS; i++)); do
     STARTUP_MS+=("$EDGE_MS")
     sleep 1  # past the start-up's own work, as a restart of a running edge is
     restart_workers "edge-startup-$i" "${EDGE_BLOCKS[$i]}"
-    log "edge start-up $i: worker restarts, spawn to UP: ${RESTART_MS[*]: -2} ms"
+    log "edge start-up $i: worker restarts so far, spawn to UP: ${RESTART_MS[*]:-none} ms"
     stop "edge-startup-$i"
 done
 if ((${#STARTUP_MS[@]})); then
     fact startup "$(median "${STARTUP_MS[@]}")"
     fact startup.runs "${STARTUP_MS[*]}"
-    fact restart "$(median "${RESTART_MS[@]}")"
-    fact restart.runs "${RESTART_MS[*]}"
+    if ((${#RESTART_MS[@]})); then
+        fact restart "$(median "${RESTART_MS[@]}")"
+        fact restart.runs "${RESTART_MS[*]}${RESTART_NA:+ (and: $RESTART_NA)}"
+    else
+        fact restart "n/a ($RESTART_NA)"
+    fi
 elif ((STARTUP_RUNS > 0)); then
     fact startup "n/a (see below)"
     fact startup.runs "n/a ($EDGE_NA)"
