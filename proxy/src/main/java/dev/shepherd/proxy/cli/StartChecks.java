@@ -27,8 +27,9 @@ record StartChecks(List<String> errors, List<String> warnings) {
         List<String> warnings = new ArrayList<>();
         portTaken("listen.port", settings.listen()).ifPresent(errors::add);
         portTaken("admin.port", settings.admin().listen()).ifPresent(errors::add);
-        if (settings.transport() != null && settings.transport().settingError() != null) {
-            errors.add("transport: " + settings.transport().settingError());
+        String transportError = settings.transport() == null ? null : settings.transport().settingError();
+        if (transportError != null) {
+            errors.add("transport: " + transportError);
         }
         errors.addAll(WorkerPreflight.problems(settings.workers()));
         for (Endpoint backend : settings.backends()) {

@@ -53,8 +53,9 @@ public final class FrontendServer implements AutoCloseable {
     /** The transport asked for, which must load; for auto the fastest that does, saying why faster ones did not. */
     private static Transport chosen(Transport wanted) {
         if (wanted != null) {
-            if (!wanted.isAvailable()) {
-                throw new IllegalStateException("transport = " + wanted.settingError());
+            String error = wanted.settingError();
+            if (error != null) {
+                throw new IllegalStateException("transport = " + error);
             }
             return wanted;
         }

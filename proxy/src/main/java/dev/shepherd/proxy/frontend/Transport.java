@@ -165,8 +165,8 @@ public enum Transport {
      * {@code 0.0.0.0} on io_uring, whose server channel takes no address family.
      */
     public boolean widensIpv4Wildcard(String host) {
-        InetAddress address = NetUtil.createInetAddressFromIpAddressString(host);
-        return this == IO_URING && address instanceof Inet4Address && address.isAnyLocalAddress() && Socket.isIPv6Preferred();
+        return this == IO_URING && NetUtil.createInetAddressFromIpAddressString(host) instanceof Inet4Address address
+                && address.isAnyLocalAddress() && Socket.isIPv6Preferred();
     }
 
     /**
